@@ -1,0 +1,1 @@
+"""kb: the machine-learning interview knowledge base's library."""

@@ -1,0 +1,1 @@
+"""The question-bank pipeline: parse raw banks, map items to pages, detect duplicates."""

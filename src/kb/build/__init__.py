@@ -1,0 +1,1 @@
+"""Build integration: run snippets at build time and in pytest, render pages."""

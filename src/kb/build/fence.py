@@ -1,0 +1,90 @@
+"""The ```python fence: shown with its source, executed at build time, checked.
+
+Registered in ``mkdocs.yml`` as a ``pymdownx.superfences`` custom fence. The page's
+snippets are queued by :class:`kb.build.plugin.KbPlugin` before the page is
+rendered (parsed with pytest-codeblocks' own parser, so the build and
+``pytest --codeblocks`` see the same blocks); each ```python fence that Markdown
+renders takes the next one, runs it with :func:`kb.build.runner.run_snippet` and
+compares its output with the output the page states. The source is rendered by
+markdown-exec's ``base_format``; the output is shown once, by the page's own
+"输出" block, which the build has just proved equal to the real output.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from markdown_exec import base_format
+from pytest_codeblocks.main import CodeBlock
+
+from kb.build.runner import DEFAULT_TIMEOUT, run_snippet
+from kb.pages import Problem
+
+
+@dataclass
+class SnippetQueue:
+    """The snippets of the page being rendered, and what became of them."""
+
+    path: str
+    pending: list[CodeBlock]
+    timeout: float = DEFAULT_TIMEOUT
+    executed: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def take(self, source: str) -> CodeBlock | None:
+        """The queued snippet whose source is ``source`` (the next one, normally)."""
+        for i, block in enumerate(self.pending):
+            if block.code.rstrip("\n") == source.rstrip("\n"):
+                return self.pending.pop(i)
+        return None
+
+
+#: The queue of the page being rendered (set by the plugin, one page at a time).
+current: SnippetQueue | None = None
+
+
+def validator(language: str, inputs: dict, options: dict, attrs: dict, md) -> bool:  # noqa: ARG001
+    """Accept every ```python fence; options are recorded so the formatter can reject them."""
+    options["kb_inputs"] = dict(inputs)
+    options["kb_attrs"] = dict(attrs)
+    return True
+
+
+def formatter(src: str, language: str, css_class: str, options: dict, md, **kwargs) -> str:  # noqa: ARG001
+    """Run, check and render one ```python fence."""
+    queue = current
+    block = queue.take(src) if queue else None
+    if queue is not None and block is None:
+        queue.problems.append(Problem(queue.path, 1, "a ```python block with options or inside "
+                                      "unsupported markup is not collected by pytest-codeblocks: "
+                                      f"use a bare ```python fence (block starts {src[:40]!r})"))
+    if block is not None:
+        check(block, queue)
+    return base_format(language="py", run=_shown_only, code=src, md=md, source="above")
+
+
+def _shown_only(code: str, **kwargs) -> str:  # noqa: ARG001
+    # The output is rendered by the page's stated-output block, already checked.
+    return ""
+
+
+def check(block: CodeBlock, queue: SnippetQueue) -> None:
+    """Execute ``block`` and record a problem when it fails or its output differs."""
+    result = run_snippet(block.code, path=queue.path, first_line=block.lineno + 1,
+                         timeout=queue.timeout)
+    problem = None
+    if result.error:
+        problem = f"snippet failed:\n{result.error}"
+    elif block.expected_output is None:
+        problem = "python block has no stated output (run `kb update-output` to write it)"
+    elif result.output != block.expected_output:
+        diff = difflib.unified_diff(block.expected_output.splitlines(), result.output.splitlines(),
+                                    "stated output", "real output", lineterm="")
+        problem = "snippet output differs from the stated output:\n" + "\n".join(diff)
+    queue.executed.append({"page": queue.path, "line": block.lineno, "ok": problem is None})
+    if problem:
+        queue.problems.append(Problem(queue.path, block.lineno, problem))
+
+
+__all__ = ["SnippetQueue", "formatter", "validator"]

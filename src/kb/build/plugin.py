@@ -1,0 +1,131 @@
+"""The MkDocs plugin that makes the site: validation, generated pages, executed snippets.
+
+Enabled in ``mkdocs.yml`` as ``- kb`` (entry point ``mkdocs.plugins``). Every
+problem it finds is logged as ``path:line: message``, and the build then fails,
+strict or not: a contributor never gets a green build with a broken page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from kb.bank.mapping import coverage_problems, pages_sources
+from kb.bank.parse import BankError
+from kb.build import fence
+from kb.build.generated import (
+    TAGS_PAGE, Site, decorate, errata_page, nav, sources_page, stats_page,
+)
+from kb.build.runner import DEFAULT_TIMEOUT
+from kb.checks import check_page, check_unique, page_rel
+from kb.pages import Problem, load_page
+from kb.project import Project
+
+log = logging.getLogger("mkdocs.plugins.kb")
+
+#: Generated pages: (nav title, path).
+GENERATED = (("勘误表", "errata.md"), ("来源", "sources.md"), ("统计", "stats.md"),
+             ("标签索引", "tags.md"))
+#: Hand-written pages listed after the topics.
+ABOUT = (("API 参考", "api.md"),)
+
+
+class KbConfig(Config):
+    """Options of the ``kb`` plugin."""
+
+    timeout = opt.Type(float, default=DEFAULT_TIMEOUT)
+    execute = opt.Type(bool, default=True)
+
+
+class KbPlugin(BasePlugin[KbConfig]):
+    """Validate pages, generate aggregate pages and sections, and run every snippet."""
+
+    def on_config(self, config):
+        """Load the project, check the search segmenter, and derive the navigation."""
+        self.problems: list[Problem] = []
+        self.executed: list[dict] = []
+        self.project = Project(Path(config.config_file_path).parent)
+        try:
+            import jieba  # noqa: F401
+        except ImportError:
+            raise PluginError("jieba is not installed: Chinese search would silently degrade "
+                              "to whole-clause matching. pip install jieba") from None
+        try:
+            items = self.project.items
+        except BankError as exc:
+            raise PluginError(str(exc)) from None
+        self.site = Site(self.project.pages, items, self.project.entries)
+        self.problems += self.project.mapping_problems
+        self.problems += coverage_problems(items, self.project.entries, self.project.docs,
+                                           self.project.relative(self.project.mapping_path))
+        self.problems += check_unique(self.site.pages)
+        config.nav = nav(self.site, GENERATED + ABOUT)
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        """Add the generated pages (their content is filled in once snippets have run)."""
+        for _, path in GENERATED:
+            files.append(File.generated(config, path, content=""))
+        return files
+
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        """Validate a page, queue its snippets, and add its generated sections."""
+        src = page.file.src_uri
+        if src in {p for _, p in GENERATED}:
+            return self.generated(src)
+        if page.file.abs_src_path is None:
+            return markdown
+        parsed = load_page(page.file.abs_src_path, self.project.docs)
+        fence.current = fence.SnippetQueue(parsed.path, parsed.snippets(), self.config.timeout)
+        if not self.config.execute:
+            fence.current = None
+        if page_rel(parsed) in {page_rel(p) for p in self.site.pages}:
+            ids = {p.id for p in self.site.pages}
+            self.problems += check_page(parsed, self.project, ids, pages_sources(self.site.entries))
+            return decorate(markdown, parsed, self.site, config.repo_url)
+        self.problems += parsed.problems if parsed.meta else []
+        return markdown
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        """Record what ran; a queued snippet that never rendered is a problem too."""
+        queue, fence.current = fence.current, None
+        if queue is not None:
+            self.executed += queue.executed
+            self.problems += queue.problems
+            for block in queue.pending:
+                self.problems.append(Problem(queue.path, block.lineno,
+                                             "python block was not rendered as a snippet"))
+        return html
+
+    def generated(self, path: str) -> str:
+        """The Markdown of a generated page."""
+        if path == "errata.md":
+            return errata_page(self.site)
+        if path == "sources.md":
+            return sources_page(self.site)
+        if path == "stats.md":
+            return stats_page(self.site, sum(len(p.snippets()) for p in self.site.pages))
+        return TAGS_PAGE
+
+    def on_post_build(self, config) -> None:
+        """Write the snippet report (``KB_SNIPPET_REPORT``) and fail on any problem."""
+        report = os.environ.get("KB_SNIPPET_REPORT")
+        if report:
+            Path(report).write_text(json.dumps(self.executed, ensure_ascii=False, indent=1))
+        problems = sorted(set(self.problems))
+        for problem in problems:
+            log.error(str(problem))
+        if problems:
+            raise PluginError(f"{len(problems)} problem(s) in the pages, listed above "
+                              "as path:line: message")
+
+
+__all__ = ["KbPlugin"]

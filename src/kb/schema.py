@@ -1,0 +1,179 @@
+"""The question-page front matter schema: defined once, used by the build, the checks and the docs.
+
+Every page under ``docs/<topic>/`` starts with YAML front matter that must match
+:data:`FIELDS`. Topics, tags and difficulty levels are closed lists kept here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+#: Topic folder -> Chinese section name, in site order.
+TOPICS: dict[str, str] = {
+    "evaluation": "模型评估",
+    "generalization": "泛化与正则化",
+    "data": "数据",
+    "ensemble": "集成与调参",
+    "coding": "编程题",
+    "training": "训练与优化",
+    "distributed": "分布式与并行",
+    "compression": "模型压缩",
+    "deployment": "部署与推理",
+    "transfer": "迁移与适应",
+    "trust": "可信 AI",
+    "llm": "NLP 与大模型",
+    "industry": "产业与伦理",
+}
+
+#: The allowed tags. Add one here (and only here) when no existing tag fits.
+TAGS: tuple[str, ...] = (
+    # 评估与泛化
+    "评估指标", "交叉验证", "过拟合", "欠拟合", "正则化", "泛化",
+    # 数据
+    "数据质量", "数据预处理", "数据增强", "类别不平衡", "标签噪声", "特征工程",
+    # 经典方法
+    "集成学习", "超参数", "无监督学习", "强化学习", "从零实现", "分类算法",
+    # 训练
+    "优化器", "学习率", "梯度", "训练加速", "混合精度", "显存", "计算资源", "能耗",
+    # 分布式与压缩
+    "分布式训练", "模型压缩", "量化", "剪枝", "知识蒸馏",
+    # 部署
+    "部署", "推理优化", "边缘设备", "模型格式", "MLOps", "框架选型",
+    # 迁移与适应
+    "迁移学习", "领域自适应", "多任务学习", "在线学习", "元学习", "多模态",
+    # 可信
+    "可解释性", "鲁棒性", "对抗样本", "安全", "隐私", "联邦学习", "公平性",
+    # NLP 与大模型
+    "中文分词", "序列模型", "Transformer", "长文本", "大模型", "NLP 应用",
+    # 产业
+    "创业", "伦理", "监管", "人才", "产业",
+    # 工具
+    "PyTorch", "scikit-learn", "NumPy",
+)
+
+#: Difficulty levels, easiest first.
+DIFFICULTIES: tuple[str, ...] = ("基础", "进阶", "高级")
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front matter key.
+
+    Attributes:
+        name: The YAML key.
+        kind: Human-readable type, shown in CONTRIBUTING.md.
+        required: Whether every page must have it.
+        doc: What it means, shown in CONTRIBUTING.md.
+    """
+
+    name: str
+    kind: str
+    required: bool
+    doc: str
+
+
+#: Keys of one ``corrections`` entry, with their meaning.
+CORRECTION_KEYS: dict[str, str] = {
+    "source": "勘误所针对的原始题目，写作 `文件名:行号`（行号为该题标题所在行），必须是本页合并的题目之一",
+    "original": "原始题库中的错误或误导性说法，照录原文",
+    "correction": "正确的说法",
+    "why": "为什么原说法不对，依据是什么（论文、教材或官方文档）",
+}
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "字符串（小写字母、数字和连字符）", True,
+          "页面的稳定标识，全站唯一；与文件名相同（不含 `.md`）。改名时保持不变以免链接失效。"),
+    Field("title", "字符串", True, "读者会这样问的问题，即页面标题（页面正文不再写一级标题）。"),
+    Field("topic", "字符串，取值见下方主题表", True, "所属主题，必须与页面所在文件夹同名。"),
+    Field("tags", "字符串列表，取值见下方标签表", True, "标签，至少一个，只能使用允许的标签。"),
+    Field("difficulty", "`基础` / `进阶` / `高级`", True, "难度。"),
+    Field("aliases", "字符串列表", True,
+          "读者搜索这个问题时可能用的其他说法（如 “泛化差”“测试集效果差”），用于站内搜索。"),
+    Field("corrections", "列表，每项含 " + "、".join(f"`{k}`" for k in CORRECTION_KEYS), False,
+          "对原始题库错误说法的勘误；全站勘误页由此生成。"),
+    Field("related", "页面 id 列表", False, "相关问题，生成在页面末尾的 “相关问题” 一节。"),
+    Field("last_reviewed", "日期 `YYYY-MM-DD`", False,
+          "最近一次人工核对事实的日期；产业、法规等非技术问题必填。"),
+)
+
+#: Topics whose pages state facts that age (laws, markets) and so need ``last_reviewed``.
+DATED_TOPICS: frozenset[str] = frozenset({"industry"})
+
+
+def validate_front_matter(meta: object, *, topic_dir: str, stem: str) -> list[tuple[str, str]]:
+    """Check one page's front matter against the schema.
+
+    Args:
+        meta: The parsed YAML front matter.
+        topic_dir: The folder the page lives in.
+        stem: The page's file name without ``.md``.
+
+    Returns:
+        ``(key, message)`` pairs, one per problem; empty when the front matter is valid.
+        ``key`` names the offending key so callers can point at its line.
+    """
+    if not isinstance(meta, dict):
+        return [("", "front matter must be a YAML mapping")]
+    problems: list[tuple[str, str]] = []
+    known = {f.name for f in FIELDS}
+    for key in meta:
+        if key not in known:
+            problems.append((str(key), f"unknown front matter key {key!r}"))
+    for f in FIELDS:
+        if f.required and f.name not in meta:
+            problems.append(("", f"missing required front matter key {f.name!r}"))
+
+    def bad(key: str, message: str) -> None:
+        problems.append((key, message))
+
+    if "id" in meta:
+        if not isinstance(meta["id"], str) or not ID_PATTERN.match(meta["id"]):
+            bad("id", f"id {meta['id']!r} must be lowercase words joined by '-'")
+        elif meta["id"] != stem:
+            bad("id", f"id {meta['id']!r} must equal the file name {stem!r}")
+    if "title" in meta and (not isinstance(meta["title"], str) or not meta["title"].strip()):
+        bad("title", "title must be a non-empty string")
+    if "topic" in meta:
+        if meta["topic"] not in TOPICS:
+            bad("topic", f"unknown topic {meta['topic']!r}; allowed: {', '.join(TOPICS)}")
+        elif meta["topic"] != topic_dir:
+            bad("topic", f"topic {meta['topic']!r} does not match folder {topic_dir!r}")
+    if "tags" in meta:
+        tags = meta["tags"]
+        if not isinstance(tags, list) or not tags:
+            bad("tags", "tags must be a non-empty list")
+        else:
+            for tag in tags:
+                if tag not in TAGS:
+                    bad("tags", f"unknown tag {tag!r} (allowed tags are listed in kb.schema.TAGS)")
+    if "difficulty" in meta and meta["difficulty"] not in DIFFICULTIES:
+        bad("difficulty", f"difficulty must be one of {', '.join(DIFFICULTIES)}")
+    for key in ("aliases", "related"):
+        value = meta.get(key)
+        if value is not None and (
+            not isinstance(value, list) or not all(isinstance(v, str) and v for v in value)
+        ):
+            bad(key, f"{key} must be a list of non-empty strings")
+    corrections = meta.get("corrections")
+    if corrections is not None:
+        if not isinstance(corrections, list):
+            bad("corrections", "corrections must be a list")
+        else:
+            for i, entry in enumerate(corrections, 1):
+                if not isinstance(entry, dict) or set(entry) != set(CORRECTION_KEYS):
+                    bad("corrections", f"correction #{i} must have exactly the keys "
+                        + ", ".join(CORRECTION_KEYS))
+                    continue
+                for k in CORRECTION_KEYS:
+                    if not isinstance(entry[k], str) or not entry[k].strip():
+                        bad("corrections", f"correction #{i}: {k!r} must be a non-empty string")
+    reviewed = meta.get("last_reviewed")
+    if reviewed is not None and not isinstance(reviewed, dt.date):
+        bad("last_reviewed", "last_reviewed must be a date YYYY-MM-DD")
+    if topic_dir in DATED_TOPICS and reviewed is None:
+        bad("", f"pages in {topic_dir!r} must have last_reviewed")
+    return problems
