@@ -81,6 +81,16 @@ def check_snippets(page: Page) -> list[Problem]:
     return problems
 
 
+SCAFFOLD_MARK = "TODO(kb new)"
+
+
+def check_scaffold(page: Page) -> list[Problem]:
+    """No placeholder left by ``kb new``."""
+    return [Problem(page.path, number + page.body_line - 1,
+                    f"unwritten placeholder {SCAFFOLD_MARK}: write this part of the page")
+            for number, text in enumerate(page.body.split("\n"), 1) if SCAFFOLD_MARK in text]
+
+
 def check_html(page: Page) -> list[Problem]:
     """No script tags, inline event handlers or ``javascript:`` URLs outside code."""
     problems = []
@@ -185,6 +195,7 @@ def check_page(page: Page, project: Project, ids: set[str], by_page: dict[str, l
         *page.problems,
         *check_snippets(page),
         *check_html(page),
+        *check_scaffold(page),
         *check_links(page, path, project.docs),
         *check_page_refs(page, ids, by_page),
     ]
@@ -202,7 +213,7 @@ def check_project(project: Project, *, duplicates: bool = True) -> list[Problem]
         problems += check_page(page, project, ids, by_page)
     problems += check_unique(project.pages)
     if duplicates:
-        from kb.bank.dedup import page_duplicate_problems
+        from kb.bank.matching import page_duplicate_problems
 
         problems += page_duplicate_problems(project.pages)
     return sorted(set(problems))

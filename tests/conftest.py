@@ -1,0 +1,111 @@
+"""Shared fixtures: the real project, a built site, and throwaway mini projects."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kb.project import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def run(cmd: list[str], cwd: Path, env: dict | None = None, timeout: int = 900):
+    """Run a command, capturing text output."""
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> dict:
+    """The real site, built once with `mkdocs build --strict`, plus its snippet report."""
+    out = tmp_path_factory.mktemp("site")
+    report = out / "snippets.json"
+    result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(out / "site")],
+                 ROOT, {"KB_SNIPPET_REPORT": str(report)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {"dir": out / "site", "executed": json.loads(report.read_text()), "log": result.stderr}
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory) -> Path:
+    """The offline build (`KB_OFFLINE=1`), snippets not re-executed."""
+    out = tmp_path_factory.mktemp("offline") / "site"
+    result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(out)], ROOT,
+                 {"KB_OFFLINE": "true", "KB_EXECUTE": "false"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+MINI_BANK = """### 面试题
+
+### 1. 什么是过拟合？
+
+**题目：** 什么是过拟合？
+
+**答案：** 训练集好、测试集差。
+
+### 2. 什么是欠拟合？
+
+**题目：** 什么是欠拟合？
+
+**答案：** 训练集和测试集都差。
+"""
+
+GOOD_PAGE = """---
+id: overfitting
+title: 什么是过拟合？
+topic: generalization
+tags: [过拟合]
+difficulty: 基础
+aliases: [泛化差]
+---
+
+!!! abstract "一句话回答"
+    模型在训练集上好、在新数据上差。
+
+## 代码
+
+```python
+print(1 + 1)
+```
+
+<!--pytest-codeblocks:expected-output-->
+???+ success "输出"
+
+    ```text
+    2
+    ```
+"""
+
+
+@pytest.fixture
+def mini_project(tmp_path) -> Path:
+    """A tiny but complete project (real mkdocs.yml and assets, one bank, one page)."""
+    root = tmp_path / "mini"
+    (root / "docs" / "generalization").mkdir(parents=True)
+    (root / "sources" / "raw").mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", root)
+    shutil.copytree(ROOT / "snippets", root / "snippets")
+    shutil.copytree(ROOT / "docs" / "assets", root / "docs" / "assets")
+    for name in ("index.md", "api.md"):
+        shutil.copy(ROOT / "docs" / name, root / "docs" / name)
+    (root / "sources" / "raw" / "000_mini.txt").write_text(MINI_BANK, encoding="utf-8")
+    (root / "sources" / "mapping.yml").write_text(
+        "000_mini.txt:\n  3: generalization/overfitting.md\n"
+        "  9: {set-aside: 示例项目只写过拟合一页}\n", encoding="utf-8")
+    (root / "docs" / "generalization" / "overfitting.md").write_text(GOOD_PAGE, encoding="utf-8")
+    return root
