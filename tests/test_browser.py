@@ -69,8 +69,8 @@ def open_page(browser, url):
 
 def search(page, query):
     """Type ``query`` into the search box; the result links, best first."""
-    page.click("label[for='__search']")
     box = page.locator("input[data-md-component='search-query']")
+    box.click()
     box.fill(query)
     page.wait_for_selector(".md-search-result__item", timeout=10_000)
     return page.eval_on_selector_all(".md-search-result__item > a", "as => as.map(a => a.href)")

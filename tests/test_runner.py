@@ -40,3 +40,8 @@ def test_error_names_page_and_page_line_without_venv_paths():
 def test_a_hanging_snippet_is_stopped():
     result = run_snippet("while True:\n    pass\n", timeout=0.5)
     assert "SnippetTimeout" in result.error
+
+
+def test_a_blocked_snippet_is_stopped_by_the_wall_clock_limit():
+    result = run_snippet("import time\ntime.sleep(60)\n", timeout=0.2)
+    assert "wall-clock" in result.error

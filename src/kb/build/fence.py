@@ -12,13 +12,12 @@ markdown-exec's ``base_format``; the output is shown once, by the page's own
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 
 from markdown_exec import base_format
 from pytest_codeblocks.main import CodeBlock
 
-from kb.build.runner import DEFAULT_TIMEOUT, run_snippet
+from kb.build.runner import DEFAULT_TIMEOUT, check_snippet
 from kb.pages import Problem
 
 
@@ -71,17 +70,8 @@ def _shown_only(code: str, **kwargs) -> str:  # noqa: ARG001
 
 def check(block: CodeBlock, queue: SnippetQueue) -> None:
     """Execute ``block`` and record a problem when it fails or its output differs."""
-    result = run_snippet(block.code, path=queue.path, first_line=block.lineno + 1,
-                         timeout=queue.timeout)
-    problem = None
-    if result.error:
-        problem = f"snippet failed:\n{result.error}"
-    elif block.expected_output is None:
-        problem = "python block has no stated output (run `kb update-output` to write it)"
-    elif result.output != block.expected_output:
-        diff = difflib.unified_diff(block.expected_output.splitlines(), result.output.splitlines(),
-                                    "stated output", "real output", lineterm="")
-        problem = "snippet output differs from the stated output:\n" + "\n".join(diff)
+    problem = check_snippet(block.code, block.expected_output, path=queue.path,
+                            line=block.lineno, timeout=queue.timeout)
     queue.executed.append({"page": queue.path, "line": block.lineno, "ok": problem is None})
     if problem:
         queue.problems.append(Problem(queue.path, block.lineno, problem))

@@ -19,7 +19,7 @@ from kb.checks import page_rel
 from kb.pages import Page
 from kb.schema import DIFFICULTIES, TOPICS
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$])")
 
 
 def escape(text: str) -> str:
@@ -75,7 +75,7 @@ def corrections_section(page: Page) -> str:
         out += [
             f'!!! failure "原文（{escape(fix["source"])}）"',
             "",
-            f"    {fix['original'].strip()}",
+            f"    {escape(fix['original'])}",
             "",
             f"    **更正**：{fix['correction'].strip()}",
             "",
@@ -145,8 +145,8 @@ def errata_page(site: Site) -> str:
             out += [f"### [{escape(p.meta['title'])}]({page_rel(p)})", ""]
             out += ["| 原文 | 更正 | 原因 | 来源 |", "|---|---|---|---|"]
             for fix in p.meta["corrections"]:
-                out.append("| " + " | ".join(cell(fix[k]) for k in
-                                              ("original", "correction", "why", "source")) + " |")
+                cells = [escape(fix["original"]), *(cell(fix[k]) for k in ("correction", "why", "source"))]
+                out.append("| " + " | ".join(cells) + " |")
             out.append("")
     return "\n".join(out) + "\n"
 

@@ -1,26 +1,38 @@
-"""pytest plugin (registered by the package): make pytest-codeblocks run snippets like the build.
+"""pytest plugin (registered by the package): pytest-codeblocks collects, kb runs.
 
-pytest-codeblocks executes each ```python block with ``exec`` in fresh globals and
-compares the redirected stdout with the stated output. This plugin adds what it
-lacks and the build has: the same seeding before every block and the same time limit.
+pytest-codeblocks finds the ```python blocks and their stated outputs; this plugin
+replaces how each one is executed with :func:`kb.build.runner.check_snippet`, the
+function the site build uses. Build and tests therefore agree on everything: the
+seeding, the time limit, ``__name__ == "__main__"``, what counts as output (all of
+stdout), and the failure message, which names the page and the fence's line.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from kb.build.runner import DEFAULT_TIMEOUT, seed_everything, time_limit
+from kb.build.runner import check_snippet
 
 
-def _is_codeblock(item: pytest.Item) -> bool:
-    return type(item).__module__.startswith("pytest_codeblocks")
+class SnippetFailure(Exception):
+    """A snippet raised, timed out, or printed something other than its stated output."""
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item):
-    """Seed and time-limit every pytest-codeblocks item."""
-    if not _is_codeblock(item):
-        return (yield)
-    seed_everything()
-    with time_limit(DEFAULT_TIMEOUT):
-        return (yield)
+def _runtest(item: pytest.Item) -> None:
+    block = item.obj
+    try:
+        path = str(Path(item.path).resolve().relative_to(Path(item.config.rootpath).resolve()))
+    except ValueError:
+        path = str(item.path)
+    problem = check_snippet(block.code, block.expected_output, path=path, line=block.lineno)
+    if problem:
+        raise SnippetFailure(f"{path}:{block.lineno}: {problem}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run every collected ```python block with the build's runner."""
+    for item in items:
+        if type(item).__module__.startswith("pytest_codeblocks") and item.obj.syntax == "python":
+            item.runtest = lambda item=item: _runtest(item)

@@ -9,17 +9,22 @@ under the same time limit.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
+import logging
 import os
 import random
 import signal
 import threading
 import traceback
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-#: Seconds a snippet may run before it is stopped (override with ``KB_SNIPPET_TIMEOUT``).
+#: CPU seconds a snippet may use before it is stopped (override with ``KB_SNIPPET_TIMEOUT``).
 DEFAULT_TIMEOUT = float(os.environ.get("KB_SNIPPET_TIMEOUT", "20"))
+
+log = logging.getLogger("mkdocs.plugins.kb.snippets")
 
 #: The seed given to ``random``, NumPy and torch before every snippet.
 SEED = 0
@@ -40,6 +45,34 @@ class SnippetResult:
 
     output: str
     error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def warm_up() -> None:
+    """Import the heavy modules once, outside any snippet's time limit.
+
+    A snippet stopped in the middle of an import (torch's first optimizer step imports
+    ``torch._dynamo``) would leave a half-initialised module behind and break every
+    later snippet of the process; importing up front also keeps import cost out of
+    the limit.
+    """
+    global _warm
+    if _warm:
+        return
+    import numpy  # noqa: F401
+    import sklearn  # noqa: F401
+    import torch
+    import torch._dynamo  # noqa: F401  (imported lazily by the first optimizer step)
+    import torch.optim  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS/OpenMP thread: the same float reductions on every machine, and no
+    # oversubscription when the machine is busy (snippet data is tiny).
+    threadpool_limits(limits=1)
+    _warm = True
+
+
+_warm = False
 
 
 def seed_everything(seed: int = SEED) -> None:
@@ -48,24 +81,30 @@ def seed_everything(seed: int = SEED) -> None:
     One thread makes float reductions run in the same order on every machine,
     so printed numbers do not depend on the core count.
     """
-    random.seed(seed)
+    warm_up()
     import numpy as np
+    import torch
 
+    random.seed(seed)
     np.random.seed(seed)
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - torch is a hard dependency
-        return
     torch.manual_seed(seed)
     torch.set_num_threads(1)
 
 
+#: The wall-clock limit is this many times the CPU limit: it catches snippets that block
+#: (sleep, I/O) without letting a busy machine fail snippets that are merely slowed down.
+WALL_FACTOR = 6
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise :class:`SnippetTimeout` in the block after ``seconds`` of wall time.
+    """Raise :class:`SnippetTimeout` in the block after ``seconds`` of CPU time.
 
-    Uses ``SIGALRM``, so it only works in the main thread of a POSIX process;
-    elsewhere (e.g. a server's worker thread) the block runs without a limit.
+    CPU time (``ITIMER_PROF``) does not grow when other processes load the machine,
+    so the limit means the same on a laptop and on a busy CI runner; a wall-clock
+    limit of ``WALL_FACTOR`` times as long catches blocked snippets. Uses signals, so
+    it only works in the main thread of a POSIX process; elsewhere (e.g. a server's
+    worker thread) the block runs without a limit.
     """
     usable = (
         seconds > 0
@@ -77,15 +116,20 @@ def time_limit(seconds: float) -> Iterator[None]:
         return
 
     def _expire(signum, frame):
-        raise SnippetTimeout(f"snippet ran longer than {seconds:g} s (KB_SNIPPET_TIMEOUT)")
+        kind = "CPU" if signum == signal.SIGPROF else "wall-clock"
+        limit = seconds if signum == signal.SIGPROF else seconds * WALL_FACTOR
+        raise SnippetTimeout(f"snippet ran longer than {limit:g} s of {kind} time (KB_SNIPPET_TIMEOUT)")
 
-    previous = signal.signal(signal.SIGALRM, _expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = {sig: signal.signal(sig, _expire) for sig in (signal.SIGPROF, signal.SIGALRM)}
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds * WALL_FACTOR)
     try:
         yield
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def compile_snippet(code: str, path: str = "<snippet>", first_line: int = 1):
@@ -115,14 +159,40 @@ def run_snippet(
     seed_everything()
     buffer = io.StringIO()
     error = None
-    with contextlib.redirect_stdout(buffer):
+    # Warnings are recorded, not printed: stderr is not part of a snippet's output.
+    with contextlib.redirect_stdout(buffer), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
         try:
             compiled = compile_snippet(code, path, first_line)
             with time_limit(timeout):
                 exec(compiled, {"__name__": "__main__"})
         except Exception as exc:  # noqa: BLE001 - any failure is reported, not raised
             error = format_error(exc, path)
-    return SnippetResult(buffer.getvalue(), error)
+    noted = tuple(dict.fromkeys(f"{w.category.__name__}: {str(w.message).splitlines()[0]}"
+                                for w in caught))
+    return SnippetResult(buffer.getvalue(), error, noted)
+
+
+def check_snippet(code: str, expected: str | None, *, path: str, line: int,
+                  timeout: float = DEFAULT_TIMEOUT) -> str | None:
+    """Run the snippet whose fence opens at page ``line``; what is wrong with it, if anything.
+
+    Returns:
+        ``None`` when it ran and printed exactly ``expected``; otherwise a message
+        (the traceback, or a diff of stated versus real output).
+    """
+    result = run_snippet(code, path=path, first_line=line + 1, timeout=timeout)
+    for warning in result.warnings:
+        log.info("%s:%d: snippet warning: %s", path, line, warning)
+    if result.error:
+        return f"snippet failed:\n{result.error}"
+    if expected is None:
+        return "python block has no stated output (run `kb update-output` to write it)"
+    if result.output != expected:
+        diff = difflib.unified_diff(expected.splitlines(), result.output.splitlines(),
+                                    "stated output", "real output", lineterm="")
+        return "snippet output differs from the stated output:\n" + "\n".join(diff)
+    return None
 
 
 def format_error(exc: BaseException, path: str) -> str:

@@ -1,0 +1,1 @@
+"""From-scratch implementations of classic algorithms asked in coding interviews."""
