@@ -7,11 +7,11 @@ from kb.transfer import (
     LoRALinear,
     accuracy,
     chain_step,
+    count_parameters,
     fit,
     make_covariate_shift,
     make_task,
     mlp,
-    n_trainable,
     pseudo_label,
 )
 
@@ -58,7 +58,7 @@ def test_lora_starts_as_identity_and_merges():
     lora = LoRALinear(base, r=2, alpha=4)
     x = torch.randn(3, 8)
     assert torch.allclose(lora(x), base(x))
-    assert n_trainable(lora) == 2 * 8 + 5 * 2
+    assert count_parameters(lora) == 2 * 8 + 5 * 2
     with torch.no_grad():
         lora.B.normal_()
     merged = lora.merged()

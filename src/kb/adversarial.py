@@ -6,6 +6,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from kb.nn import accuracy as accuracy  # one implementation, re-exported for the snippets
+
 
 def fgsm(
     model: nn.Module,
@@ -35,22 +37,6 @@ def fgsm(
     (grad,) = torch.autograd.grad(loss, x)
     x_adv = (x + epsilon * grad.sign()).detach()
     return x_adv if clip is None else x_adv.clamp(*clip)
-
-
-@torch.no_grad()
-def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """Fraction of correctly classified inputs.
-
-    Args:
-        model: A classifier returning logits.
-        x: Inputs.
-        y: True class indices.
-
-    Returns:
-        Accuracy in [0, 1].
-
-    """
-    return (model(x).argmax(dim=1) == y).float().mean().item()
 
 
 def train(

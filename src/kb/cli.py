@@ -14,8 +14,8 @@ import yaml
 from kb.bank.dedup import clusters, scored_pairs
 from kb.bank.matching import item_doc, match_items
 from kb.bank.parse import BankError, Item, parse_bank
+from kb.content.schema import DIFFICULTIES, TAGS, TOPICS
 from kb.project import Project
-from kb.schema import DIFFICULTIES, TAGS, TOPICS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--id", help="page id: lowercase words joined by '-', e.g. bias-variance")
     p.add_argument("--title", help="the question, as a reader asks it")
     p.add_argument("--topic", choices=list(TOPICS))
-    p.add_argument("--tags", help="comma-separated tags from kb.schema.TAGS")
+    p.add_argument("--tags", help="comma-separated tags from kb.content.schema.TAGS")
     p.add_argument("--difficulty", choices=DIFFICULTIES)
     p.add_argument("--source", action="append", default=[],
                    help="raw item file:line this page merges (updates sources/mapping.yml)")
@@ -154,7 +154,7 @@ def cmd_import(project: Project, args) -> int:
 
 def cmd_check(project: Project, args) -> int:
     """Run every static check and print ``path:line: message`` lines."""
-    from kb.checks import check_project
+    from kb.content.checks import check_project
 
     problems = check_project(project, duplicates=not args.no_duplicates)
     for problem in problems:
@@ -205,7 +205,7 @@ def ask(value: str | None, prompt: str) -> str:
 
 def cmd_new(project: Project, args) -> int:
     """Scaffold a question page (and map its raw items)."""
-    from kb.schema import ID_PATTERN
+    from kb.content.schema import ID_PATTERN
 
     page_id = ask(args.id, "id (lowercase words joined by '-')")
     title = ask(args.title, "title (the question)")
@@ -265,8 +265,8 @@ def set_mapping(mapping: Path, key: str, page: str) -> None:
 
 def cmd_update_output(project: Project, args) -> int:
     """Rewrite (or check) the stated outputs of pages from real runs."""
-    from kb.outputs import update_page
-    from kb.pages import question_paths
+    from kb.content.outputs import update_page
+    from kb.content.pages import question_paths
 
     paths = args.pages or question_paths(project.docs)
     failed = stale = 0
@@ -289,7 +289,7 @@ SCHEMA_START, SCHEMA_END = "<!-- kb:schema:start -->", "<!-- kb:schema:end -->"
 
 def schema_section() -> str:
     """The generated reference, wrapped in its markers."""
-    from kb.schema import reference
+    from kb.content.schema import reference
 
     note = "<!-- 由 `kb schema --write CONTRIBUTING.md` 生成，请勿手改 -->"
     return f"{SCHEMA_START}\n{note}\n\n{reference()}\n{SCHEMA_END}"

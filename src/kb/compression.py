@@ -10,6 +10,8 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 from torch.nn import functional as F  # noqa: N812
 
+from kb.nn import accuracy as accuracy  # one implementation, re-exported for the snippets
+
 
 def digits_tensors(
     test_size: float = 0.3, seed: int = 0
@@ -144,22 +146,6 @@ def train(
                 denom = (v / (1 - b2**step)).sqrt_().add_(eps)
                 p.addcdiv_(m, denom, value=-lr / (1 - b1**step))
     return model.eval()
-
-
-@torch.no_grad()
-def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """Classification accuracy of ``model`` on ``(x, y)``.
-
-    Args:
-        model: A classifier returning logits.
-        x: Inputs.
-        y: Labels.
-
-    Returns:
-        The fraction of correct predictions.
-
-    """
-    return (model(x).argmax(dim=1) == y).float().mean().item()
 
 
 def state_dict_bytes(model: nn.Module) -> int:

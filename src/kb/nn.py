@@ -140,6 +140,26 @@ def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
         return nn.functional.mse_loss(model(X), y).item()
 
 
+@torch.no_grad()
+def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    """Fraction of inputs whose arg-max logit is the true class, computed in eval mode.
+
+    Args:
+        model: A classifier returning logits.
+        x: Inputs.
+        y: True class indices.
+
+    Returns:
+        Accuracy in [0, 1]. The model's train/eval mode is restored afterwards.
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        return (model(x).argmax(dim=1) == y).float().mean().item()
+    finally:
+        model.train(was_training)
+
+
 def layer_grad_norms(model: nn.Module) -> list[float]:
     """Return the L2 norm of the weight gradient of every ``nn.Linear``, input side first.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kb.bank.mapping import Entry, load_mapping
 from kb.bank.parse import Item, parse_bank
-from kb.pages import Page, Problem, load_pages
+from kb.content.pages import Page, Problem, load_pages
 
 
 @dataclass

@@ -19,6 +19,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from kb.nn import accuracy as nn_accuracy
+from kb.nn import count_parameters as count_parameters  # re-exported for the snippets
+
 N_FEATURES = 50
 N_HIDDEN = 4
 
@@ -100,16 +103,9 @@ def fit(
     return model
 
 
-@torch.no_grad()
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """Fraction of ``x`` whose arg-max logit equals ``y``, rounded to 3 decimals."""
-    model.eval()
-    return round((model(x).argmax(dim=1) == y).float().mean().item(), 3)
-
-
-def n_trainable(model: nn.Module) -> int:
-    """Count the parameters with ``requires_grad=True``."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+    """:func:`kb.nn.accuracy`, rounded to 3 decimals for printing."""
+    return round(nn_accuracy(model, x, y), 3)
 
 
 class LoRALinear(nn.Module):

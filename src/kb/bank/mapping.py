@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from kb.bank.parse import Item
-from kb.pages import Problem
+from kb.content.pages import Problem
 
 STATUSES = ("merged", "planned", "set-aside")
 PAGE_PATH = re.compile(r"^[a-z0-9-]+/[a-z0-9-]+\.md$")

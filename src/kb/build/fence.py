@@ -12,13 +12,15 @@ markdown-exec's ``base_format``; the output is shown once, by the page's own
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from markdown_exec import base_format
 from pytest_codeblocks.main import CodeBlock
 
 from kb.build.runner import DEFAULT_TIMEOUT, check_snippet
-from kb.pages import Problem
+from kb.content.pages import Problem
 
 
 @dataclass
@@ -28,6 +30,7 @@ class SnippetQueue:
     path: str
     pending: list[CodeBlock]
     timeout: float = DEFAULT_TIMEOUT
+    fingerprint: str = ""
     executed: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -68,10 +71,26 @@ def _shown_only(code: str, **kwargs) -> str:  # noqa: ARG001
     return ""
 
 
+#: Verdicts of snippets already run in this process, by (code, stated output, library
+#: fingerprint). `mkdocs serve` rebuilds the whole site on every save; snippets are
+#: deterministic, so an unchanged snippet against an unchanged `kb` need not run again.
+_verdicts: dict[tuple[str, str | None, str], str | None] = {}
+
+
+def library_fingerprint() -> str:
+    """Changes whenever a file of the installed ``kb`` package changes."""
+    root = Path(__file__).resolve().parents[1]
+    stamp = [(str(p), p.stat().st_mtime_ns) for p in sorted(root.rglob("*.py"))]
+    return hashlib.sha256(repr(stamp).encode()).hexdigest()
+
+
 def check(block: CodeBlock, queue: SnippetQueue) -> None:
     """Execute ``block`` and record a problem when it fails or its output differs."""
-    problem = check_snippet(block.code, block.expected_output, path=queue.path,
-                            line=block.lineno, timeout=queue.timeout)
+    key = (block.code, block.expected_output, queue.fingerprint)
+    if key not in _verdicts:
+        _verdicts[key] = check_snippet(block.code, block.expected_output, path=queue.path,
+                                       line=block.lineno, timeout=queue.timeout)
+    problem = _verdicts[key]
     queue.executed.append({"page": queue.path, "line": block.lineno, "ok": problem is None})
     if problem:
         queue.problems.append(Problem(queue.path, block.lineno, problem))

@@ -15,9 +15,9 @@ from urllib.parse import quote
 
 from kb.bank.mapping import Entry
 from kb.bank.parse import Item
-from kb.checks import page_rel
-from kb.pages import Page
-from kb.schema import DIFFICULTIES, TOPICS
+from kb.content.checks import page_rel
+from kb.content.pages import Page
+from kb.content.schema import DIFFICULTIES, TOPICS
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$])")
 
@@ -215,7 +215,7 @@ def stats_page(site: Site, snippet_count: int) -> str:
 
 
 def difficulty_rank(page: Page) -> int:
-    """Position of the page's difficulty in :data:`kb.schema.DIFFICULTIES` (unknown last)."""
+    """Position of the page's difficulty in :data:`kb.content.schema.DIFFICULTIES` (unknown last)."""
     level = page.meta.get("difficulty")
     return DIFFICULTIES.index(level) if level in DIFFICULTIES else len(DIFFICULTIES)
 

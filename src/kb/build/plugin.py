@@ -31,8 +31,8 @@ from kb.build.generated import (
     stats_page,
 )
 from kb.build.runner import DEFAULT_TIMEOUT
-from kb.checks import check_page, check_unique, page_rel
-from kb.pages import Problem, load_page
+from kb.content.checks import check_page, check_unique, page_rel
+from kb.content.pages import Problem, load_page
 from kb.project import Project
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -69,6 +69,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         except BankError as exc:
             raise PluginError(str(exc)) from None
         self.site = Site(self.project.pages, items, self.project.entries)
+        self.fingerprint = fence.library_fingerprint()
         self.problems += self.project.mapping_problems
         self.problems += coverage_problems(items, self.project.entries, self.project.docs,
                                            self.project.relative(self.project.mapping_path))
@@ -90,7 +91,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         if page.file.abs_src_path is None:
             return markdown
         parsed = load_page(page.file.abs_src_path, self.project.docs)
-        fence.current = fence.SnippetQueue(parsed.path, parsed.snippets(), self.config.timeout)
+        fence.current = fence.SnippetQueue(parsed.path, parsed.snippets(), self.config.timeout,
+                                           self.fingerprint)
         if not self.config.execute:
             fence.current = None
         if page_rel(parsed) in {page_rel(p) for p in self.site.pages}:

@@ -1,6 +1,6 @@
 """Static checks of question pages and the mapping: fast, no snippet execution.
 
-Each check returns :class:`~kb.pages.Problem` records (``path:line: message``). The
+Each check returns :class:`~kb.content.pages.Problem` records (``path:line: message``). The
 site build runs the per-page checks too, so ``kb check`` and ``mkdocs build``
 agree on what is wrong.
 """
@@ -17,7 +17,7 @@ import yaml
 from pymdownx.slugs import slugify
 
 from kb.bank.mapping import Entry, coverage_problems, pages_sources
-from kb.pages import Page, Problem, iter_fences
+from kb.content.pages import Page, Problem, iter_fences
 from kb.project import Project
 
 #: The toc slug function configured in mkdocs.yml (Unicode headings keep their characters).

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from pytest_codeblocks.main import CodeBlock, extract_from_buffer
 
-from kb.schema import TOPICS, validate_front_matter
+from kb.content.schema import TOPICS, validate_front_matter
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`\n]*)$")

@@ -149,7 +149,7 @@ def validate_front_matter(meta: object, *, topic_dir: str, stem: str) -> list[tu
         else:
             for tag in tags:
                 if tag not in TAGS:
-                    bad("tags", f"unknown tag {tag!r} (allowed tags are listed in kb.schema.TAGS)")
+                    bad("tags", f"unknown tag {tag!r} (allowed tags are listed in kb.content.schema.TAGS)")
     if "difficulty" in meta and meta["difficulty"] not in DIFFICULTIES:
         bad("difficulty", f"difficulty must be one of {', '.join(DIFFICULTIES)}")
     for key in ("aliases", "related"):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.build.runner import run_snippet
-from kb.pages import Problem, load_page
+from kb.content.pages import Problem, load_page
 
 MARKER = "<!--pytest-codeblocks:expected-output-->"
 ADMONITION = '???+ success "输出"'

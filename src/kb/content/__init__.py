@@ -1,0 +1,1 @@
+"""Question pages: the front matter schema, reading pages, static checks, stated outputs."""
