@@ -56,3 +56,16 @@ def test_kb_sources_json_has_one_object_per_item(project, capsys):
     for row in rows:
         assert (row["page"] is None) == (row["status"] == "set-aside")
         assert row["status"] != "set-aside" or row["reason"]
+
+
+def test_raw_banks_are_the_delivered_files_unmodified(project):
+    import hashlib
+
+    sums = dict(reversed(line.split("  ")) for line in
+                (project.raw_dir / "SHA256SUMS").read_text().splitlines())
+    assert set(sums) == {p.name for p in project.bank_paths}
+    for path in project.bank_paths:
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sums[path.name], path.name
+    delivered = project.root.parent / "shared" / "seeds"  # where the team's copy sits, if present
+    for path in delivered.glob("*.txt"):
+        assert path.read_bytes() == (project.raw_dir / path.name).read_bytes(), path.name

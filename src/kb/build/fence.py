@@ -13,6 +13,7 @@ markdown-exec's ``base_format``; the output is shown once, by the page's own
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,11 +88,13 @@ def library_fingerprint() -> str:
 def check(block: CodeBlock, queue: SnippetQueue) -> None:
     """Execute ``block`` and record a problem when it fails or its output differs."""
     key = (block.code, block.expected_output, queue.fingerprint)
+    start = time.process_time()
     if key not in _verdicts:
         _verdicts[key] = check_snippet(block.code, block.expected_output, path=queue.path,
                                        line=block.lineno, timeout=queue.timeout)
     problem = _verdicts[key]
-    queue.executed.append({"page": queue.path, "line": block.lineno, "ok": problem is None})
+    queue.executed.append({"page": queue.path, "line": block.lineno, "ok": problem is None,
+                           "cpu_seconds": round(time.process_time() - start, 3)})
     if problem:
         queue.problems.append(Problem(queue.path, block.lineno, problem))
 

@@ -135,7 +135,8 @@ def errata_page(site: Site) -> str:
     total = sum(len(p.meta["corrections"]) for p in pages)
     out = ["# 勘误表", "",
            f"原始题库中共有 {total} 处错误或误导性说法在 {len(pages)} 个页面中得到更正。"
-           "本页由各页面的 `corrections` 自动生成。", ""]
+           "本页由各页面的 `corrections` 自动生成。“来源”写作 `题库编号:行号`，"
+           "编号是 [来源](sources.md) 页中原始题库文件名的前三位。", ""]
     for topic, name in TOPICS.items():
         group = [p for p in pages if p.meta.get("topic") == topic]
         if not group:
@@ -143,12 +144,19 @@ def errata_page(site: Site) -> str:
         out += [f"## {name}", ""]
         for p in group:
             out += [f"### [{escape(p.meta['title'])}]({page_rel(p)})", ""]
-            out += ["| 原文 | 更正 | 原因 | 来源 |", "|---|---|---|---|"]
+            out += ["| 来源 | 原文 | 更正 | 原因 |", "|---|---|---|---|"]
             for fix in p.meta["corrections"]:
-                cells = [escape(fix["original"]), *(cell(fix[k]) for k in ("correction", "why", "source"))]
+                cells = [short_source(fix["source"]), escape(fix["original"]),
+                         *(cell(fix[k]) for k in ("correction", "why"))]
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
     return "\n".join(out) + "\n"
+
+
+def short_source(key: str) -> str:
+    """``000_943af2….txt:5`` -> ``000:5``: the bank's number prefix and the item's line."""
+    file, _, line = str(key).rpartition(":")
+    return f"{file.split('_')[0]}:{line}"
 
 
 def cell(text: str) -> str:
