@@ -35,7 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from sklearn.pipeline import Pipeline, make_pipeline
 
 #: Weight of the question text in the combined score (the answer gets the rest).
 QUESTION_WEIGHT = 0.6
@@ -79,9 +80,12 @@ class Doc:
     answer: str = ""
 
 
-def _vectorizer() -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="char", ngram_range=(2, 3),
-                           preprocessor=normalize, dtype=np.float32)
+def _vectorizer() -> Pipeline:
+    # Hashed n-gram counts, then IDF: no vocabulary dictionary to grow, so time and memory
+    # stay linear in the number of items (2**20 buckets make collisions negligible here).
+    counts = HashingVectorizer(analyzer="char", ngram_range=(2, 3), preprocessor=normalize,
+                               alternate_sign=False, norm=None, n_features=2**20, dtype=np.float32)
+    return make_pipeline(counts, TfidfTransformer())
 
 
 class Scorer:
