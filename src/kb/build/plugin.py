@@ -30,7 +30,7 @@ from kb.build.generated import (
     sources_page,
     stats_page,
 )
-from kb.build.runner import DEFAULT_TIMEOUT
+from kb.build.runner import DEFAULT_TIMEOUT, warm_up
 from kb.content.checks import check_page, check_unique, page_rel
 from kb.content.pages import Problem, load_page
 from kb.project import Project
@@ -75,6 +75,8 @@ class KbPlugin(BasePlugin[KbConfig]):
                                            self.project.relative(self.project.mapping_path))
         self.problems += check_unique(self.site.pages)
         config.nav = nav(self.site, GENERATED + ABOUT)
+        if self.config.execute:
+            warm_up()  # heavy imports once, before the first snippet's time limit starts
         return config
 
     def on_files(self, files: Files, config) -> Files:
