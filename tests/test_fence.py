@@ -1,0 +1,47 @@
+"""The ```python custom fence: renders the source once, runs it, records what went wrong."""
+
+import markdown
+
+from kb.build import fence
+from kb.content.pages import read_snippets
+
+PAGE = """# t
+
+```python
+print("hi")
+```
+
+<!--pytest-codeblocks:expected-output-->
+```text
+{stated}
+```
+"""
+
+
+def render(stated: str):
+    text = PAGE.format(stated=stated)
+    md = markdown.Markdown(extensions=["pymdownx.superfences"], extension_configs={
+        "pymdownx.superfences": {"custom_fences": [
+            {"name": "python", "class": "python",
+             "validator": fence.validator, "format": fence.formatter}]}})
+    fence.current = queue = fence.SnippetQueue("docs/t.md", read_snippets(text))
+    try:
+        html = md.convert(text)
+    finally:
+        fence.current = None
+    return html, queue
+
+
+def test_a_matching_snippet_is_run_once_and_its_source_shown_once():
+    html, queue = render("hi")
+    assert html.count("print") == 1
+    assert queue.executed == [{"page": "docs/t.md", "line": 3, "ok": True,
+                               "cpu_seconds": queue.executed[0]["cpu_seconds"]}]
+    assert queue.problems == [] and queue.pending == []
+
+
+def test_a_drifting_snippet_is_a_problem_at_its_fence_line():
+    fence._verdicts.clear()
+    _, queue = render("bye")
+    assert [(p.path, p.line) for p in queue.problems] == [("docs/t.md", 3)]
+    assert "-bye" in queue.problems[0].message and "+hi" in queue.problems[0].message
