@@ -215,8 +215,3 @@ def fill(item: Item, body: list[tuple[int, str]]) -> None:
             answer.append(line)
     item.question = "\n".join(question).strip() or item.title
     item.answer = "\n".join(answer).strip()
-
-
-def parse_banks(paths: list[Path]) -> list[Item]:
-    """Parse several banks, in the order given."""
-    return [item for path in paths for item in parse_bank(path)]

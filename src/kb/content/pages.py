@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -203,8 +203,3 @@ def question_paths(docs_dir: Path | str) -> list[Path]:
 def load_pages(docs_dir: Path | str) -> list[Page]:
     """Load every question page under ``docs_dir``."""
     return [load_page(p, docs_dir) for p in question_paths(docs_dir)]
-
-
-def problems_of(pages: Iterable[Page]) -> list[Problem]:
-    """All front matter problems of ``pages``."""
-    return [p for page in pages for p in page.problems]
