@@ -21,7 +21,8 @@ def test_kb_new_scaffolds_a_page_that_check_accepts_once_written(mini_project, c
     written = text.split("---\n", 2)
     written[2] = ('!!! abstract "一句话回答"\n    偏差来自模型过于简单，方差来自对训练集过于敏感。\n\n'
                   "## 详解\n\n期望误差 $= \\text{偏差}^2 + \\text{方差} + \\text{噪声}$。\n\n"
-                  "## 代码\n\n```python\nprint(sum([0.5, 0.25]))\n```\n")
+                  "## 代码\n\n```python\nprint(sum([0.5, 0.25]))\n```\n\n"
+                  "## 面试追问\n\n- 怎么权衡？看验证误差随模型复杂度的 U 形曲线。\n")
     page.write_text("---\n".join(written), encoding="utf-8")
     assert main(["--root", str(mini_project), "update-output", str(page)]) == 0
     capsys.readouterr()

@@ -56,3 +56,11 @@ def test_issue_templates_parse_and_report_error_takes_the_page_id():
     assert any(field.get("id") == "page" for field in form["body"])
     yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/new-question.yml").read_text(encoding="utf-8"))
     yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+
+
+def test_new_question_form_offers_exactly_the_schema_topics():
+    from kb.content.schema import TOPICS
+
+    form = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/new-question.yml").read_text(encoding="utf-8"))
+    topic = next(field for field in form["body"] if field.get("id") == "topic")
+    assert topic["attributes"]["options"] == list(TOPICS.values()), "sync with kb.content.schema.TOPICS"
