@@ -74,13 +74,16 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.problems += coverage_problems(items, self.project.entries, self.project.docs,
                                            self.project.relative(self.project.mapping_path))
         self.problems += check_unique(self.site.pages)
+        self.ids = {p.id for p in self.site.pages}
+        self.question_pages = {page_rel(p) for p in self.site.pages}
+        self.by_page = pages_sources(self.site.entries)
         config.nav = nav(self.site, GENERATED + ABOUT)
         if self.config.execute:
             warm_up()  # heavy imports once, before the first snippet's time limit starts
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        """Add the generated pages (their content is filled in once snippets have run)."""
+        """Add the generated pages (their Markdown is made in ``on_page_markdown``)."""
         for _, path in GENERATED:
             files.append(File.generated(config, path, content=""))
         return files
@@ -93,13 +96,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         if page.file.abs_src_path is None:
             return markdown
         parsed = load_page(page.file.abs_src_path, self.project.docs)
-        fence.current = fence.SnippetQueue(parsed.path, parsed.snippets(), self.config.timeout,
-                                           self.fingerprint)
-        if not self.config.execute:
-            fence.current = None
-        if page_rel(parsed) in {page_rel(p) for p in self.site.pages}:
-            ids = {p.id for p in self.site.pages}
-            self.problems += check_page(parsed, self.project, ids, pages_sources(self.site.entries))
+        fence.current = (fence.SnippetQueue(parsed.path, parsed.snippets(), self.config.timeout,
+                                            self.fingerprint)
+                         if self.config.execute else None)
+        if page_rel(parsed) in self.question_pages:
+            self.problems += check_page(parsed, self.project, self.ids, self.by_page)
             return decorate(markdown, parsed, self.site, config.repo_url)
         self.problems += parsed.problems if parsed.meta else []
         return markdown
