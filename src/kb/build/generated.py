@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import quote
 
 from kb.bank.mapping import Entry
@@ -35,17 +36,29 @@ class Site:
     items: list[Item]
     entries: dict[str, Entry]
 
+    @cached_property
+    def _by_id(self) -> dict[str, Page]:
+        return {p.id: p for p in self.pages}
+
+    @cached_property
+    def _by_path(self) -> dict[str, Page]:
+        return {page_rel(p): p for p in self.pages}
+
+    @cached_property
+    def _items(self) -> dict[str, Item]:
+        return {i.key: i for i in self.items}
+
     def by_id(self) -> dict[str, Page]:
         """Pages by id."""
-        return {p.id: p for p in self.pages}
+        return self._by_id
 
     def by_path(self) -> dict[str, Page]:
         """Pages by ``topic/id.md``."""
-        return {page_rel(p): p for p in self.pages}
+        return self._by_path
 
     def item(self, key: str) -> Item | None:
         """The raw item ``file:line``."""
-        return {i.key: i for i in self.items}.get(key)
+        return self._items.get(key)
 
     def sources_of(self, rel: str) -> list[Entry]:
         """Mapping entries that point at page ``rel``."""
