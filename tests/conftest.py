@@ -109,7 +109,7 @@ def mini_project(tmp_path) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", root)
     shutil.copytree(ROOT / "snippets", root / "snippets")
     shutil.copytree(ROOT / "docs" / "assets", root / "docs" / "assets")
-    shutil.copytree(ROOT / "src" / "kb" / "build" / "theme", root / "src" / "kb" / "build" / "theme")
+    shutil.copytree(ROOT / "src" / "kb" / "site" / "theme", root / "src" / "kb" / "site" / "theme")
     for name in ("index.md", "api.md"):
         shutil.copy(ROOT / "docs" / name, root / "docs" / name)
     (root / "sources" / "raw" / "000_mini.txt").write_text(MINI_BANK, encoding="utf-8")

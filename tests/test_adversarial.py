@@ -1,7 +1,7 @@
 import torch
 from torch import nn
 
-from kb.adversarial import accuracy, fgsm, train
+from kb.lab.adversarial import accuracy, fgsm, train
 
 torch.set_num_threads(1)  # tiny models: threads only add overhead and nondeterminism
 

@@ -4,7 +4,7 @@ from sklearn.datasets import load_iris, load_wine
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
-from kb.algorithms.knn import KNNClassifier, pairwise_sq_distances
+from kb.lab.algorithms.knn import KNNClassifier, pairwise_sq_distances
 
 
 def test_pairwise_sq_distances_matches_loop():

@@ -4,7 +4,7 @@ from sklearn.datasets import load_digits, load_iris, load_wine
 from sklearn.model_selection import train_test_split
 from sklearn.naive_bayes import GaussianNB
 
-from kb.algorithms.naive_bayes import GaussianNaiveBayes
+from kb.lab.algorithms.naive_bayes import GaussianNaiveBayes
 
 
 @pytest.mark.parametrize("loader", [load_iris, load_wine, load_digits])

@@ -3,7 +3,7 @@ import itertools
 import numpy as np
 import pytest
 
-from kb.algorithms.segmentation import (
+from kb.lab.algorithms.segmentation import (
     STATES,
     backward_max_match,
     bidirectional_max_match,

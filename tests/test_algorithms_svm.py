@@ -5,7 +5,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from kb.algorithms.svm import LinearSVM
+from kb.lab.algorithms.svm import LinearSVM
 
 
 def _blobs():

@@ -2,7 +2,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F  # noqa: N812
 
-from kb.compression import (
+from kb.lab.compression import (
     accuracy,
     digits_tensors,
     distillation_loss,

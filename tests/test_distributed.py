@@ -3,7 +3,7 @@ import socket
 import pytest
 import torch
 
-from kb.distributed import free_port, local_gradients, make_model, run_data_parallel
+from kb.lab.distributed import free_port, local_gradients, make_model, run_data_parallel
 
 
 def test_free_port_is_bindable():

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from kb.fairness import (
+from kb.lab.fairness import (
     demographic_parity_difference,
     equal_opportunity_difference,
     equalized_odds_difference,

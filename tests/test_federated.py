@@ -3,7 +3,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from kb.federated import fedavg, init_params, local_sgd, predict, run_fedavg, split_by_label
+from kb.lab.federated import fedavg, init_params, local_sgd, predict, run_fedavg, split_by_label
 
 
 def _digits():

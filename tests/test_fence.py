@@ -2,8 +2,8 @@
 
 import markdown
 
-from kb.build import fence
 from kb.content.pages import read_snippets
+from kb.site import fence
 
 PAGE = """# t
 

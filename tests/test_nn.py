@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from kb.nn import (
+from kb.lab.nn import (
     adam_step,
     count_parameters,
     evaluate,

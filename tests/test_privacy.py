@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from kb.privacy import gaussian_mechanism, gaussian_sigma, laplace_mechanism, private_mean
+from kb.lab.privacy import gaussian_mechanism, gaussian_sigma, laplace_mechanism, private_mean
 
 
 def test_laplace_noise_scale():

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from kb.resampling import random_oversample, random_undersample
+from kb.lab.resampling import random_oversample, random_undersample
 
 
 @pytest.fixture

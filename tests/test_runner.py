@@ -1,6 +1,6 @@
 """The snippet runner: one meaning of "output" for the build and for pytest."""
 
-from kb.build.runner import run_snippet
+from kb.snippets.runner import run_snippet
 
 
 def test_output_captures_print_sep_stdout_write_and_library_prints():
@@ -8,7 +8,7 @@ def test_output_captures_print_sep_stdout_write_and_library_prints():
         "import sys\n"
         "print('a', 'b', sep=',')\n"
         "sys.stdout.write('raw\\n')\n"
-        "from kb.build import runner\n"
+        "from kb.snippets import runner\n"
         "print(end='')\n"
     )
     assert run_snippet(code).output == "a,b\nraw\n"

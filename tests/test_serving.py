@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from kb.serving import (
+from kb.lab.serving import (
     assign_least_loaded,
     assign_round_robin,
     causal_attention,

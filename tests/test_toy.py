@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from kb.toy import binormal_scores, make_imbalanced, make_noisy_sine
+from kb.lab.toy import binormal_scores, make_imbalanced, make_noisy_sine
 
 
 def test_make_imbalanced_shape_and_rate():

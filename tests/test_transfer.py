@@ -3,7 +3,7 @@ import pytest
 import torch
 from torch import nn
 
-from kb.transfer import (
+from kb.lab.transfer import (
     LoRALinear,
     accuracy,
     chain_step,

@@ -1,17 +1,16 @@
 """kb: the library behind the machine-learning interview knowledge base.
 
-The package is split by job:
+The package is split by job, one subpackage each:
 
 - :mod:`kb.bank`: the question-bank pipeline (parse raw banks, the source mapping,
-  duplicate detection);
-- :mod:`kb.content`: question pages (front matter schema, reading pages, static
-  checks, rewriting stated outputs);
-- :mod:`kb.build`: the MkDocs integration (running and checking snippets, generated
-  pages) and the pytest plugin;
-- :mod:`kb.cli`: the ``kb`` command;
-- the teaching helpers that page snippets import: :mod:`kb.toy`, :mod:`kb.nn`,
-  :mod:`kb.resampling`, :mod:`kb.algorithms` (from-scratch KNN, SVM, naive Bayes,
-  segmentation) and one module per topic (:mod:`kb.privacy`, :mod:`kb.serving`, ...).
+  duplicate detection, matching new items against pages);
+- :mod:`kb.content`: question pages (front matter schema, reading pages, static checks);
+- :mod:`kb.snippets`: snippet execution (the runner, rewriting stated outputs, the pytest plugin);
+- :mod:`kb.site`: the MkDocs integration (the ``kb`` plugin, the python fence, generated
+  pages, the theme override);
+- :mod:`kb.lab`: the teaching helpers that page snippets import (toy data, small networks,
+  from-scratch algorithms in :mod:`kb.lab.algorithms`, one module per topic);
+- :mod:`kb.cli`: the ``kb`` command.
 
 The names below are the stable API for tools built on the knowledge base.
 """
@@ -20,13 +19,13 @@ from __future__ import annotations
 
 import importlib
 
-# Name -> module. Imported on first use, so `import kb.toy` in a snippet stays light.
+# Name -> module. Imported on first use, so `import kb.lab.toy` in a snippet stays light.
 _API = {
     "Doc": "kb.bank.dedup", "clusters": "kb.bank.dedup", "scored_pairs": "kb.bank.dedup",
     "Entry": "kb.bank.mapping", "load_mapping": "kb.bank.mapping",
     "BankError": "kb.bank.parse", "Item": "kb.bank.parse", "parse_bank": "kb.bank.parse",
-    "SnippetResult": "kb.build.runner", "check_snippet": "kb.build.runner",
-    "run_snippet": "kb.build.runner",
+    "SnippetResult": "kb.snippets.runner", "check_snippet": "kb.snippets.runner",
+    "run_snippet": "kb.snippets.runner",
     "check_project": "kb.content.checks",
     "Page": "kb.content.pages", "Problem": "kb.content.pages", "load_page": "kb.content.pages",
     "validate_front_matter": "kb.content.schema",

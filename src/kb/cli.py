@@ -265,8 +265,8 @@ def set_mapping(mapping: Path, key: str, page: str) -> None:
 
 def cmd_update_output(project: Project, args) -> int:
     """Rewrite (or check) the stated outputs of pages from real runs."""
-    from kb.content.outputs import update_page
     from kb.content.pages import question_paths
+    from kb.snippets.outputs import update_page
 
     paths = args.pages or question_paths(project.docs)
     failed = stale = 0

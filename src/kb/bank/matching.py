@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from kb.bank.dedup import THRESHOLD, Doc, best_matches, scored_pairs
 from kb.bank.mapping import Entry
 from kb.bank.parse import Item
-from kb.content.checks import page_rel, strip_fences
-from kb.content.pages import Page, Problem
+from kb.content.pages import Page, Problem, page_rel, strip_fences
 
 
 def page_doc(page: Page) -> Doc:

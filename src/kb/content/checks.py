@@ -17,7 +17,8 @@ import yaml
 from pymdownx.slugs import slugify
 
 from kb.bank.mapping import Entry, coverage_problems, pages_sources
-from kb.content.pages import Page, Problem, iter_fences
+from kb.bank.matching import page_duplicate_problems
+from kb.content.pages import Page, Problem, iter_fences, page_rel, strip_fences
 from kb.project import Project
 
 #: The toc slug function configured in mkdocs.yml (Unicode headings keep their characters).
@@ -147,15 +148,6 @@ def anchors(markdown: str) -> set[str]:
     return ids
 
 
-def strip_fences(markdown: str) -> str:
-    """``markdown`` with fenced blocks blanked out (line count preserved)."""
-    lines = markdown.split("\n")
-    for fence in iter_fences(markdown):
-        for i in range(fence.line - 1, min(len(lines), fence.line + fence.code.count("\n") + 1)):
-            lines[i] = ""
-    return "\n".join(lines)
-
-
 def check_links(page: Page, page_path: Path, docs: Path) -> list[Problem]:
     """Relative links point at existing files under ``docs/`` and at existing anchors."""
     problems = []
@@ -194,12 +186,6 @@ def check_page_refs(page: Page, ids: set[str], by_page: dict[str, list[Entry]]) 
                 f"correction #{i}: source {fix.get('source')!r} is not a raw item this page merges "
                 "(see sources/mapping.yml)"))
     return problems
-
-
-def page_rel(page: Page) -> str:
-    """``topic/id.md``: the page's path as the mapping writes it."""
-    parts = Path(page.path).parts
-    return "/".join(parts[-2:])
 
 
 def check_unique(pages: list[Page]) -> list[Problem]:
@@ -245,7 +231,5 @@ def check_project(project: Project, *, duplicates: bool = True) -> list[Problem]
         problems += check_page(page, project, ids, by_page)
     problems += check_unique(project.pages)
     if duplicates:
-        from kb.bank.matching import page_duplicate_problems
-
         problems += page_duplicate_problems(project.pages)
     return sorted(set(problems))

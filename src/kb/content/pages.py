@@ -203,3 +203,18 @@ def question_paths(docs_dir: Path | str) -> list[Path]:
 def load_pages(docs_dir: Path | str) -> list[Page]:
     """Load every question page under ``docs_dir``."""
     return [load_page(p, docs_dir) for p in question_paths(docs_dir)]
+
+
+def strip_fences(markdown: str) -> str:
+    """``markdown`` with fenced blocks blanked out (line count preserved)."""
+    lines = markdown.split("\n")
+    for fence in iter_fences(markdown):
+        for i in range(fence.line - 1, min(len(lines), fence.line + fence.code.count("\n") + 1)):
+            lines[i] = ""
+    return "\n".join(lines)
+
+
+def page_rel(page: Page) -> str:
+    """``topic/id.md``: the page's path as the mapping writes it."""
+    parts = Path(page.path).parts
+    return "/".join(parts[-2:])

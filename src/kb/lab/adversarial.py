@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from kb.nn import accuracy as accuracy  # one implementation, re-exported for the snippets
+from kb.lab.nn import accuracy as accuracy  # one implementation, re-exported for the snippets
 
 
 def fgsm(

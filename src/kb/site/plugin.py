@@ -20,8 +20,8 @@ from mkdocs.structure.files import File, Files
 
 from kb.bank.mapping import coverage_problems, pages_sources
 from kb.bank.parse import BankError
-from kb.build import fence
-from kb.build.generated import (
+from kb.site import fence
+from kb.site.generated import (
     TAGS_PAGE,
     Site,
     decorate,
@@ -30,8 +30,9 @@ from kb.build.generated import (
     sources_page,
     stats_page,
 )
-from kb.build.runner import DEFAULT_TIMEOUT, warm_up
-from kb.content.checks import check_page, check_unique, page_rel
+from kb.snippets.runner import DEFAULT_TIMEOUT, warm_up
+from kb.content.checks import check_page, check_unique
+from kb.content.pages import page_rel
 from kb.content.pages import Problem, load_page
 from kb.project import Project
 

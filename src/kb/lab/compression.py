@@ -10,7 +10,7 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 from torch.nn import functional as F  # noqa: N812
 
-from kb.nn import accuracy as accuracy  # one implementation, re-exported for the snippets
+from kb.lab.nn import accuracy as accuracy  # one implementation, re-exported for the snippets
 
 
 def digits_tensors(

@@ -1,7 +1,7 @@
 """pytest plugin (registered by the package): pytest-codeblocks collects, kb runs.
 
 pytest-codeblocks finds the ```python blocks and their stated outputs; this plugin
-replaces how each one is executed with :func:`kb.build.runner.check_snippet`, the
+replaces how each one is executed with :func:`kb.snippets.runner.check_snippet`, the
 function the site build uses. Build and tests therefore agree on everything: the
 seeding, the time limit, ``__name__ == "__main__"``, what counts as output (all of
 stdout), and the failure message, which names the page and the fence's line.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.build.runner import check_snippet
+from kb.snippets.runner import check_snippet
 
 
 class SnippetFailure(Exception):

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from kb.bank.mapping import Entry
 from kb.bank.parse import Item
-from kb.content.checks import page_rel
+from kb.content.pages import page_rel
 from kb.content.pages import Page
 from kb.content.schema import DIFFICULTIES, TOPICS
 

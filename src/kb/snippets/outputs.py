@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.build.runner import run_snippet
 from kb.content.pages import Problem, load_page
+from kb.snippets.runner import run_snippet
 
 MARKER = "<!--pytest-codeblocks:expected-output-->"
 ADMONITION = '???+ success "输出"'

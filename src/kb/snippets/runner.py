@@ -1,7 +1,7 @@
 """Run one snippet exactly as both the site build and pytest-codeblocks do.
 
 Both sides call :func:`run_snippet` (the build directly, pytest through
-:mod:`kb.build.pytest_plugin`), so "the output of a snippet" means one thing:
+:mod:`kb.snippets.pytest_plugin`), so "the output of a snippet" means one thing:
 everything written to ``sys.stdout`` while it runs, after the same seeding,
 under the same time limit.
 """

@@ -19,8 +19,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from kb.nn import accuracy as nn_accuracy
-from kb.nn import count_parameters as count_parameters  # re-exported for the snippets
+from kb.lab.nn import accuracy as nn_accuracy
+from kb.lab.nn import count_parameters as count_parameters  # re-exported for the snippets
 
 N_FEATURES = 50
 N_HIDDEN = 4
@@ -104,7 +104,7 @@ def fit(
 
 
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """:func:`kb.nn.accuracy`, rounded to 3 decimals for printing."""
+    """:func:`kb.lab.nn.accuracy`, rounded to 3 decimals for printing."""
     return round(nn_accuracy(model, x, y), 3)
 
 

@@ -1,10 +1,10 @@
 """The ```python fence: shown with its source, executed at build time, checked.
 
 Registered in ``mkdocs.yml`` as a ``pymdownx.superfences`` custom fence. The page's
-snippets are queued by :class:`kb.build.plugin.KbPlugin` before the page is
+snippets are queued by :class:`kb.site.plugin.KbPlugin` before the page is
 rendered (parsed with pytest-codeblocks' own parser, so the build and
 ``pytest --codeblocks`` see the same blocks); each ```python fence that Markdown
-renders takes the next one, runs it with :func:`kb.build.runner.run_snippet` and
+renders takes the next one, runs it with :func:`kb.snippets.runner.run_snippet` and
 compares its output with the output the page states. The source is rendered by
 markdown-exec's ``base_format``; the output is shown once, by the page's own
 "输出" block, which the build has just proved equal to the real output.
@@ -20,7 +20,7 @@ from pathlib import Path
 from markdown_exec import base_format
 from pytest_codeblocks.main import CodeBlock
 
-from kb.build.runner import DEFAULT_TIMEOUT, check_snippet
+from kb.snippets.runner import DEFAULT_TIMEOUT, check_snippet
 from kb.content.pages import Problem
 
 

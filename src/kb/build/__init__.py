@@ -1,1 +1,0 @@
-"""Build integration: run snippets at build time and in pytest, render pages."""

@@ -1,0 +1,1 @@
+"""Teaching helpers that page snippets import: toy data, small networks and from-scratch algorithms."""
