@@ -16,8 +16,7 @@ from urllib.parse import quote
 
 from kb.bank.mapping import Entry
 from kb.bank.parse import Item
-from kb.content.pages import page_rel
-from kb.content.pages import Page
+from kb.content.pages import Page, page_rel
 from kb.content.schema import DIFFICULTIES, TOPICS
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$])")

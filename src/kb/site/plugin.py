@@ -20,6 +20,9 @@ from mkdocs.structure.files import File, Files
 
 from kb.bank.mapping import coverage_problems, pages_sources
 from kb.bank.parse import BankError
+from kb.content.checks import check_page, check_unique
+from kb.content.pages import Problem, load_page, page_rel
+from kb.project import Project
 from kb.site import fence
 from kb.site.generated import (
     TAGS_PAGE,
@@ -31,10 +34,6 @@ from kb.site.generated import (
     stats_page,
 )
 from kb.snippets.runner import DEFAULT_TIMEOUT, warm_up
-from kb.content.checks import check_page, check_unique
-from kb.content.pages import page_rel
-from kb.content.pages import Problem, load_page
-from kb.project import Project
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -78,7 +77,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.ids = {p.id for p in self.site.pages}
         self.question_pages = {page_rel(p) for p in self.site.pages}
         self.by_page = pages_sources(self.site.entries)
-        config.nav = nav(self.site, GENERATED + ABOUT)
+        about = tuple(entry for entry in ABOUT if (Path(config.docs_dir) / entry[1]).is_file())
+        config.nav = nav(self.site, GENERATED + about)
         if self.config.execute:
             warm_up()  # heavy imports once, before the first snippet's time limit starts
         return config
