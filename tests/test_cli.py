@@ -70,7 +70,7 @@ def test_kb_import_rejects_a_malformed_bank_with_file_and_line(mini_project, tmp
     bank = tmp_path / "broken.txt"
     bank.write_text("### 1. 题一\n\n```python\nprint(1)\n", encoding="utf-8")
     assert main(["--root", str(mini_project), "import", str(bank)]) == 2
-    assert "broken.txt:3: code fence is never closed" in capsys.readouterr().err
+    assert "broken.txt:3: 代码块（code fence）没有闭合" in capsys.readouterr().err
 
 
 def test_contributing_front_matter_reference_is_generated_from_the_schema():

@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from kb.content.suggest import did_you_mean
+
 #: Topic folder -> Chinese section name, in site order.
 TOPICS: dict[str, str] = {
     "evaluation": "模型评估",
@@ -117,65 +119,72 @@ def validate_front_matter(meta: object, *, topic_dir: str, stem: str) -> list[tu
         ``key`` names the offending key so callers can point at its line.
     """
     if not isinstance(meta, dict):
-        return [("", "front matter must be a YAML mapping")]
+        return [("", "front matter 必须是 `键: 值` 形式的 YAML 映射。请对照 CONTRIBUTING.md 的 Front matter 参考")]
     problems: list[tuple[str, str]] = []
     known = {f.name for f in FIELDS}
     for key in meta:
         if key not in known:
-            problems.append((str(key), f"unknown front matter key {key!r}"))
+            problems.append((str(key), f"未知的 front matter 键 {key!r}。{did_you_mean(key, known)}"
+                             "允许的键见 CONTRIBUTING.md 的 Front matter 参考"))
     for f in FIELDS:
         if f.required and f.name not in meta:
-            problems.append(("", f"missing required front matter key {f.name!r}"))
+            problems.append(("", f"缺少必填的 front matter 键 {f.name!r}（{f.doc}）。请补上"))
 
     def bad(key: str, message: str) -> None:
         problems.append((key, message))
 
     if "id" in meta:
         if not isinstance(meta["id"], str) or not ID_PATTERN.match(meta["id"]):
-            bad("id", f"id {meta['id']!r} must be lowercase words joined by '-'")
+            bad("id", f"id {meta['id']!r} 只能由小写字母、数字和连字符组成，如 bias-variance。请改写")
         elif meta["id"] != stem:
-            bad("id", f"id {meta['id']!r} must equal the file name {stem!r}")
+            bad("id", f"id {meta['id']!r} 必须与文件名 {stem!r} 相同。请把 id 改成 {stem!r}，或给文件改名")
     if "title" in meta and (not isinstance(meta["title"], str) or not meta["title"].strip()):
-        bad("title", "title must be a non-empty string")
+        bad("title", "title 必须是非空字符串：读者会这样问的问题。请补上")
     if "topic" in meta:
         if meta["topic"] not in TOPICS:
-            bad("topic", f"unknown topic {meta['topic']!r}; allowed: {', '.join(TOPICS)}")
+            bad("topic", f"未知的主题 {meta['topic']!r}。{did_you_mean(meta['topic'], TOPICS)}"
+                f"可选：{'、'.join(TOPICS)}")
         elif meta["topic"] != topic_dir:
-            bad("topic", f"topic {meta['topic']!r} does not match folder {topic_dir!r}")
+            bad("topic", f"topic {meta['topic']!r} 与页面所在文件夹 {topic_dir!r} 不一致。"
+                f"请改成 {topic_dir!r}，或把页面移到 docs/{meta['topic']}/")
     if "tags" in meta:
         tags = meta["tags"]
         if not isinstance(tags, list) or not tags:
-            bad("tags", "tags must be a non-empty list")
+            bad("tags", "tags 必须是至少含一个标签的列表，如 [过拟合, 正则化]")
         else:
             for tag in tags:
                 if tag not in TAGS:
-                    bad("tags", f"unknown tag {tag!r} (allowed tags are listed in kb.content.schema.TAGS)")
+                    bad("tags", f"未知的标签 {tag!r}。{did_you_mean(tag, TAGS)}"
+                        "允许的标签见 CONTRIBUTING.md 的 Front matter 参考（“允许的标签”）")
     if "difficulty" in meta and meta["difficulty"] not in DIFFICULTIES:
-        bad("difficulty", f"difficulty must be one of {', '.join(DIFFICULTIES)}")
+        bad("difficulty", f"未知的难度 {meta['difficulty']!r}。请从 {' / '.join(DIFFICULTIES)} 中选一个")
     for key in ("aliases", "related"):
         value = meta.get(key)
         if value is not None and (
             not isinstance(value, list) or not all(isinstance(v, str) and v for v in value)
         ):
-            bad(key, f"{key} must be a list of non-empty strings")
+            bad(key, f"{key} 必须是非空字符串的列表，如 [a, b]")
     corrections = meta.get("corrections")
     if corrections is not None:
         if not isinstance(corrections, list):
-            bad("corrections", "corrections must be a list")
+            bad("corrections", "corrections 必须是列表，每项以 `- ` 开头")
         else:
             for i, entry in enumerate(corrections, 1):
                 if not isinstance(entry, dict) or set(entry) != set(CORRECTION_KEYS):
-                    bad("corrections", f"correction #{i} must have exactly the keys "
-                        + ", ".join(CORRECTION_KEYS))
+                    extra = sorted(set(entry) - set(CORRECTION_KEYS)) if isinstance(entry, dict) else []
+                    hint = "".join(did_you_mean(k, CORRECTION_KEYS) for k in extra)
+                    bad("corrections", f"第 {i} 条勘误必须恰好有这几个键："
+                        + "、".join(CORRECTION_KEYS) + (f"（多了 {'、'.join(map(str, extra))}）" if extra else "")
+                        + f"。{hint}")
                     continue
                 for k in CORRECTION_KEYS:
                     if not isinstance(entry[k], str) or not entry[k].strip():
-                        bad("corrections", f"correction #{i}: {k!r} must be a non-empty string")
+                        bad("corrections", f"第 {i} 条勘误：{k!r} 必须是非空字符串。请补上")
     reviewed = meta.get("last_reviewed")
     if reviewed is not None and not isinstance(reviewed, dt.date):
-        bad("last_reviewed", "last_reviewed must be a date YYYY-MM-DD")
+        bad("last_reviewed", "last_reviewed 必须是日期 YYYY-MM-DD，如 2026-12-01（不要加引号）")
     if topic_dir in DATED_TOPICS and reviewed is None:
-        bad("", f"pages in {topic_dir!r} must have last_reviewed")
+        bad("", f"{topic_dir!r} 主题的页面必须写 last_reviewed（最近一次核对事实的日期）。请补上")
     return problems
 
 
