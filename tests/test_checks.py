@@ -26,7 +26,8 @@ def test_a_clean_mini_project_passes(mini_project, capsys):
 
 MISTAKES = {
     "malformed front matter": (
-        GOOD_PAGE.replace("tags: [过拟合]", "tags: [过拟合"), "bad", 6, "front matter 无法解析。YAML 写法有误：方括号列表 `[...]` 没有闭合"),
+        GOOD_PAGE.replace("tags: [过拟合]", "tags: [过拟合"), "bad", 6,
+        "front matter 无法解析。YAML 写法有误：方括号列表 `[...]` 没有闭合"),
     "unknown tag": (GOOD_PAGE.replace("[过拟合]", "[过拟合, 玄学]"), "bad", 5, "未知的标签 '玄学'。"),
     "id differs from file name": (GOOD_PAGE, "bad", 2, "必须与文件名 'bad' 相同。请把 id 改成 'bad'"),
     "unknown front matter key": (

@@ -70,10 +70,12 @@ def load_mapping(path: Path | str) -> tuple[dict[str, Entry], list[Problem]]:
     entries: dict[str, Entry] = {}
     problems: list[Problem] = []
     if not isinstance(data, dict):
-        return {}, [Problem(shown, 1, "映射文件必须是 `题库文件名:` 下列出 `行号: 去向` 的 YAML 映射。请照已有条目的格式写")]
+        return {}, [Problem(shown, 1, "映射文件必须是 `题库文件名:` 下列出 `行号: 去向` 的 YAML 映射。"
+                            "请照已有条目的格式写")]
     for file, items in data.items():
         if not isinstance(items, dict):
-            problems.append(Problem(shown, lines.get((file, None), 1), f"{file}：下面应是 `行号: 页面` 的条目。请照已有条目的格式写"))
+            problems.append(Problem(shown, lines.get((file, None), 1),
+                                    f"{file}：下面应是 `行号: 页面` 的条目。请照已有条目的格式写"))
             continue
         for line, value in items.items():
             where = lines.get((str(file), str(line)), 1)
@@ -135,13 +137,15 @@ def coverage_problems(
     for entry in entries.values():
         if entry.key not in keys:
             problems.append(Problem(mapping_path, entry.source_line,
-                                    f"{entry.key} 不是原始题库中任何一道题的标题行。请用 `kb sources` 查到正确的 文件名:行号"))
+                                    f"{entry.key} 不是原始题库中任何一道题的标题行。"
+                                    "请用 `kb sources` 查到正确的 文件名:行号"))
         elif entry.status == "merged" and not (docs / entry.page).is_file():
             problems.append(Problem(mapping_path, entry.source_line,
                                     f"{entry.key} 合并到了 docs/{entry.page}，但这个页面不存在。请创建页面或改正路径"))
         elif entry.status == "planned" and (docs / entry.page).is_file():
             problems.append(Problem(mapping_path, entry.source_line,
-                                    f"{entry.key}：docs/{entry.page} 已经存在。请把它从 planned 改成已合并（直接写页面路径）"))
+                                    f"{entry.key}：docs/{entry.page} 已经存在。"
+                                    "请把它从 planned 改成已合并（直接写页面路径）"))
     return problems
 
 

@@ -29,31 +29,23 @@ TOPICS: dict[str, str] = {
     "industry": "产业与伦理",
 }
 
-#: The allowed tags. Add one here (and only here) when no existing tag fits.
-TAGS: tuple[str, ...] = (
-    # 评估与泛化
-    "评估指标", "交叉验证", "过拟合", "欠拟合", "正则化", "泛化",
-    # 数据
-    "数据质量", "数据预处理", "数据增强", "类别不平衡", "标签噪声", "特征工程",
-    # 经典方法
-    "集成学习", "超参数", "无监督学习", "强化学习", "从零实现", "分类算法",
-    # 训练
-    "优化器", "学习率", "梯度", "训练加速", "混合精度", "显存", "计算资源", "能耗",
-    # 分布式与压缩
-    "分布式训练", "模型压缩", "量化", "剪枝", "知识蒸馏",
-    # 部署
-    "部署", "推理优化", "边缘设备", "模型格式", "MLOps", "框架选型",
-    # 迁移与适应
-    "迁移学习", "领域自适应", "多任务学习", "在线学习", "元学习", "多模态",
-    # 可信
-    "可解释性", "鲁棒性", "对抗样本", "安全", "隐私", "联邦学习", "公平性",
-    # NLP 与大模型
-    "中文分词", "序列模型", "Transformer", "长文本", "大模型", "NLP 应用",
-    # 产业
-    "创业", "伦理", "监管", "人才", "产业",
-    # 工具
-    "PyTorch", "scikit-learn", "NumPy",
-)
+#: The allowed tags, in groups. Add one here (and only here) when no existing tag fits.
+TAG_GROUPS: dict[str, tuple[str, ...]] = {
+    "评估与泛化": ("评估指标", "交叉验证", "过拟合", "欠拟合", "正则化", "泛化"),
+    "数据": ("数据质量", "数据预处理", "数据增强", "类别不平衡", "标签噪声", "特征工程"),
+    "经典方法": ("集成学习", "超参数", "无监督学习", "强化学习", "从零实现", "分类算法"),
+    "训练": ("优化器", "学习率", "梯度", "训练加速", "混合精度", "显存", "计算资源", "能耗"),
+    "分布式与压缩": ("分布式训练", "模型压缩", "量化", "剪枝", "知识蒸馏"),
+    "部署": ("部署", "推理优化", "边缘设备", "模型格式", "MLOps", "框架选型"),
+    "迁移与适应": ("迁移学习", "领域自适应", "多任务学习", "在线学习", "元学习", "多模态"),
+    "可信": ("可解释性", "鲁棒性", "对抗样本", "安全", "隐私", "联邦学习", "公平性"),
+    "NLP 与大模型": ("中文分词", "序列模型", "Transformer", "长文本", "大模型", "NLP 应用"),
+    "产业": ("创业", "伦理", "监管", "人才", "产业"),
+    "工具": ("PyTorch", "scikit-learn", "NumPy"),
+}
+
+#: The allowed tags, flat.
+TAGS: tuple[str, ...] = tuple(tag for group in TAG_GROUPS.values() for tag in group)
 
 #: Difficulty levels, easiest first.
 DIFFICULTIES: tuple[str, ...] = ("基础", "进阶", "高级")
@@ -81,9 +73,9 @@ class Field:
 #: Keys of one ``corrections`` entry, with their meaning.
 CORRECTION_KEYS: dict[str, str] = {
     "source": "勘误所针对的原始题目，写作 `文件名:行号`（行号为该题标题所在行），必须是本页合并的题目之一",
-    "original": "原始题库中的错误或误导性说法，照录原文",
-    "correction": "正确的说法",
-    "why": "为什么原说法不对，依据是什么（论文、教材或官方文档）",
+    "original": "原始题库中的错误或误导性说法，照录原文（按纯文本显示，Markdown 与 HTML 原样转义）",
+    "correction": "正确的说法（Markdown，可写公式；与正文一样检查）",
+    "why": "为什么原说法不对，依据是什么（论文、教材或官方文档）（Markdown，与正文一样检查）",
 }
 
 FIELDS: tuple[Field, ...] = (
@@ -197,5 +189,7 @@ def reference() -> str:
     out += ["", "主题（`topic`，即 `docs/` 下的文件夹）：", "", "| topic | 栏目 |", "|---|---|"]
     out += [f"| `{k}` | {v} |" for k, v in TOPICS.items()]
     out += ["", f"难度（`difficulty`）：{' / '.join(f'`{d}`' for d in DIFFICULTIES)}", "",
-            "允许的标签（`tags`）：" + "、".join(f"`{t}`" for t in TAGS), ""]
+            "允许的标签（`tags`），按类别：", ""]
+    out += [f"- {group}：" + "、".join(f"`{t}`" for t in tags) for group, tags in TAG_GROUPS.items()]
+    out.append("")
     return "\n".join(out)
