@@ -172,9 +172,24 @@ def short_source(key: str) -> str:
     return f"{file.split('_')[0]}:{line}"
 
 
+#: Inline or display math in Markdown text.
+_MATH = re.compile(r"\$\$.+?\$\$|\$(?:\\.|[^$\\])+?\$")
+
+
 def cell(text: str) -> str:
-    """A table cell: one line, pipes escaped, math and formatting kept."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """A table cell: one line, pipes escaped, math and formatting kept.
+
+    A ``|`` splits a Markdown table row even inside ``$...$``, and an escaped ``\\|``
+    reaches KaTeX as a different symbol; so inside math ``\\|`` becomes ``\\Vert`` and
+    ``|`` becomes ``\\vert`` (the same symbols, no pipe), and outside math ``|`` is escaped.
+    """
+    text = " ".join(str(text).split())
+    out, last = [], 0
+    for m in _MATH.finditer(text):
+        out += [text[last:m.start()].replace("|", "\\|"),
+                re.sub(r"\\\||\|", lambda p: "\\Vert{}" if len(p.group()) == 2 else "\\vert{}", m.group())]
+        last = m.end()
+    return "".join(out) + text[last:].replace("|", "\\|")
 
 
 def sources_page(site: Site) -> str:

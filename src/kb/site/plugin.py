@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files
 from kb.bank.mapping import coverage_problems, pages_sources
 from kb.bank.parse import BankError
 from kb.site import fence
+from kb.site.audit import audit_page
 from kb.site.generated import (
     TAGS_PAGE,
     Site,
@@ -108,6 +109,7 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def on_page_content(self, html: str, page, config, files) -> str:
         """Record what ran; a queued snippet that never rendered is a problem too."""
+        self.problems += audit_page(html, page, self.project, self.site)  # raw math, unsafe HTML
         queue, fence.current = fence.current, None
         if queue is not None:
             self.executed += queue.executed
