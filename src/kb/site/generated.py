@@ -20,12 +20,14 @@ from kb.content.pages import page_rel
 from kb.content.pages import Page
 from kb.content.schema import DIFFICULTIES, TOPICS
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|$])")
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def escape(text: str) -> str:
-    """Escape Markdown/HTML-significant characters in a one-line text."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Escape Markdown/HTML-significant characters in a one-line text (shown as written)."""
+    text = re.sub(r"[&<>]", lambda m: _HTML_SPECIAL[m.group()], " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 @dataclass(frozen=True)
