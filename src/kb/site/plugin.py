@@ -21,7 +21,9 @@ from mkdocs.structure.files import File, Files
 from kb.bank.mapping import coverage_problems, pages_sources
 from kb.bank.parse import BankError
 from kb.site import fence
+from kb.errors import KbError
 from kb.site.audit import audit_page
+from kb.site.repo import repo_links
 from kb.site.generated import (
     TAGS_PAGE,
     Site,
@@ -51,6 +53,7 @@ class KbConfig(Config):
 
     timeout = opt.Type(float, default=DEFAULT_TIMEOUT)
     execute = opt.Type(bool, default=True)
+    repo = opt.Optional(opt.Type(str))  # owner/name on GitHub (no repository links without it)
 
 
 class KbPlugin(BasePlugin[KbConfig]):
@@ -61,6 +64,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.problems: list[Problem] = []
         self.executed: list[dict] = []
         self.project = Project(Path(config.config_file_path).parent)
+        try:  # the one setting for every repository link; none without it
+            config.update(repo_links(self.config.repo) if self.config.repo else
+                          {"repo_url": None, "repo_name": None, "edit_uri": None})
+        except KbError as exc:
+            raise PluginError(str(exc)) from None
         try:
             import jieba  # noqa: F401
         except ImportError:
