@@ -107,15 +107,18 @@ class Answers:
     sources: list[str] = field(default_factory=list)
 
 
-def ask(question: Question, given: str | None, *, read: Callable[[str], str] = input) -> str:
+def ask(question: Question, given: str | None, *, read: Callable[[str], str] | None = None) -> str:
     """The value of one answer: from the command line (checked), or typed until it is valid."""
     if given is not None:
         error = question.check(given.strip())
         if error:
             raise UsageError(f"--{question.option} {given}：{error}")
         return given.strip()
-    if not sys.stdin.isatty() and read is input:
-        raise UsageError(f"缺少 --{question.option}（没有终端，无法逐项询问）。请在命令行上给出 --{question.option}")
+    if read is None:
+        if not sys.stdin.isatty():
+            raise UsageError(f"缺少 --{question.option}（没有终端，无法逐项询问）。"
+                             f"请在命令行上给出 --{question.option}")
+        read = input
     if question.choices:
         print(question.choices, file=sys.stderr)
     while True:
@@ -129,7 +132,7 @@ def ask(question: Question, given: str | None, *, read: Callable[[str], str] = i
         print(f"  {error}。请重新输入。", file=sys.stderr)
 
 
-def collect(project: Project, args, *, read: Callable[[str], str] = input) -> Answers:
+def collect(project: Project, args, *, read: Callable[[str], str] | None = None) -> Answers:
     """Every answer, validated; ``--source`` items checked against the mapping."""
     taken = {p.id: p.path for p in project.pages}
     titles = {p.meta["title"]: p.path for p in project.pages if isinstance(p.meta.get("title"), str)}
