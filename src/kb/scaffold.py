@@ -64,7 +64,7 @@ def check_tags(value: str) -> str:
     wrong = [t for t in tags if t not in TAGS]
     if wrong:
         return "；".join(f"未知的标签 {t!r}。{did_you_mean(t, TAGS)}" for t in wrong) + \
-            "允许的标签见上方列表（或 CONTRIBUTING.md 的 Front matter 参考）"
+            "请从按类别列出的允许标签中选（也见 CONTRIBUTING.md 的 Front matter 参考）"
     return ""
 
 
@@ -112,7 +112,8 @@ def ask(question: Question, given: str | None, *, read: Callable[[str], str] | N
     if given is not None:
         error = question.check(given.strip())
         if error:
-            raise UsageError(f"--{question.option} {given}：{error}")
+            shown = f"\n{question.choices}" if question.choices else ""
+            raise UsageError(f"--{question.option} {given}：{error}{shown}")
         return given.strip()
     if read is None:
         if not sys.stdin.isatty():
