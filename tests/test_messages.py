@@ -39,7 +39,8 @@ CASES = {
         GOOD_PAGE.replace("aliases: [泛化差]", "aliases: [泛化差]\ncorrections:\n"
                           "  - source: '000_mini.txt:3'\n    original: a\n    corection: b\n    why: c"),
         "corrections:",
-        "第 1 条勘误必须恰好有这几个键：source、original、correction、why（多了 corection）。是不是想写 'correction'？"),
+        "第 1 条勘误必须恰好有这几个键：source、original、correction、why（多了 corection）。"
+        "是不是想写 'correction'？"),
 }
 
 
