@@ -94,3 +94,12 @@ def test_a_quoted_newline_in_raw_code_is_not_mistaken_for_latex(mini_project, ca
     text = GOOD_PAGE.replace("aliases: [泛化差]", 'aliases: ["import numpy\\nkubectl apply"]')
     plant(mini_project, text)
     assert main(["--root", str(mini_project), "check", "--no-duplicates"]) == 0, capsys.readouterr().out
+
+
+def test_a_formula_katex_cannot_parse_fails_the_build_with_its_line(mini_project):
+    text = GOOD_PAGE.replace("两者差距大。", "两者差距大，$\\fracc{1}{2}$。")
+    plant(mini_project, text)
+    result = build(mini_project)
+    assert result.returncode != 0
+    assert (f"{PAGE}:{line_of(text, 'fracc')}: KaTeX 无法解析公式 “\\fracc{{1}}{{2}}”："
+            "KaTeX parse error: Undefined control sequence: \\fracc") in result.stderr, result.stderr

@@ -162,8 +162,8 @@ def cmd_check(project: Project, args) -> int:
     for problem in problems:
         print(problem)
     pages = len(project.pages)
-    print(f"{len(problems)} problem(s) in {pages} pages and {len(project.items)} raw items",
-          file=sys.stderr)
+    print(f"{len(problems)} 个问题（{pages} 个页面，{len(project.items)} 道原始题目）"
+          + ("：每行是 文件:行号: 问题。怎么改。" if problems else ""), file=sys.stderr)
     return 1 if problems else 0
 
 
