@@ -166,7 +166,7 @@ title: {title}
 topic: {topic}
 tags: [{tags}]
 difficulty: {difficulty}
-aliases: []
+{origin}aliases: []
 related: []
 corrections: []
 ---
@@ -242,6 +242,7 @@ def create(project: Project, answers: Answers) -> Path:
     rel = f"{answers.topic}/{answers.id}.md"
     page = SCAFFOLD.format(id=answers.id, title=yaml_str(answers.title), topic=answers.topic,
                            tags=", ".join(answers.tags), difficulty=answers.difficulty,
+                           origin="" if answers.sources else "origin: written\n",  # no raw item: new question
                            path=project.relative(path))
     files = {path: page}
     if answers.sources:

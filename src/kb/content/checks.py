@@ -192,7 +192,16 @@ def check_page_refs(page: Page, ids: set[str], by_page: dict[str, list[Entry]]) 
             problems.append(Problem(page.path, page.line_of("related"),
                                     f"related：没有 id 为 {rid!r} 的页面。{did_you_mean(rid, ids)}"
                                     "related 里写页面 id（文件名，不含 .md）"))
-    merged = {e.key for e in by_page.get(page_rel(page), [])}
+    entries = by_page.get(page_rel(page), [])
+    merged = {e.key for e in entries}
+    if page.written and entries:
+        problems.append(Problem(page.path, page.line_of("origin"),
+            f"origin 是 'written'，但 sources/mapping.yml 把 {len(entries)} 道原始题目映射到这一页"
+            f"（{entries[0].key} 等）。请删掉 `origin: written`，或把这些题目映射到别的页面"))
+    elif not page.written and not entries and page.meta:
+        problems.append(Problem(page.path, 1,
+            "sources/mapping.yml 中没有任何原始题目映射到这一页。请映射它合并的原始题目；"
+            "如果这一页是为题库新写的，在 front matter 中加上 `origin: written`"))
     for i, fix in enumerate(page.meta.get("corrections") or [], 1):
         if isinstance(fix, dict) and fix.get("source") not in merged:
             problems.append(Problem(page.path, page.line_of("corrections"),
