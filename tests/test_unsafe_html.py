@@ -66,3 +66,12 @@ def test_text_from_a_raw_bank_is_escaped_on_generated_pages(mini_project):
                                   '<p><img src=x onerror="alert(1)"></p>', '<iframe src="x"></iframe>'])
 def test_the_rendered_html_audit_finds_each_vector(html):
     assert [f.kind for f in audit_html(html)] == ["html"]
+
+
+def test_unsafe_html_in_a_mapping_reason_fails_the_build_at_the_mapping_line(mini_project):
+    mapping = mini_project / "sources/mapping.yml"
+    mapping.write_text(mapping.read_text().replace("示例项目只写过拟合一页", "<iframe src=x></iframe>"))
+    result = run([str(BIN / "mkdocs"), "build", "--strict"], mini_project, {"KB_EXECUTE": "false"})
+    assert result.returncode != 0
+    expected = "sources/mapping.yml:3: 渲染后的页面里有 <iframe> 元素（出现在生成的页面 docs/sources.md）"
+    assert expected in result.stderr, result.stderr
