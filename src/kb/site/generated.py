@@ -181,11 +181,11 @@ _MATH = re.compile(r"\$\$.+?\$\$|\$(?:\\.|[^$\\])+?\$")
 
 
 def cell(text: str) -> str:
-    """A table cell: one line, pipes escaped, math and formatting kept.
+    r"""A table cell: one line, pipes escaped, math and formatting kept.
 
-    A ``|`` splits a Markdown table row even inside ``$...$``, and an escaped ``\\|``
-    reaches KaTeX as a different symbol; so inside math ``\\|`` becomes ``\\Vert`` and
-    ``|`` becomes ``\\vert`` (the same symbols, no pipe), and outside math ``|`` is escaped.
+    A ``|`` splits a Markdown table row even inside ``$...$``, and an escaped ``\|``
+    reaches KaTeX as a different symbol; so inside math ``\|`` becomes ``\Vert`` and
+    ``|`` becomes ``\vert`` (the same symbols, no pipe), and outside math ``|`` is escaped.
     """
     text = " ".join(str(text).split())
     out, last = [], 0

@@ -22,12 +22,10 @@ from kb.bank.mapping import coverage_problems, pages_sources
 from kb.bank.parse import BankError
 from kb.content.checks import check_page, check_unique
 from kb.content.pages import Problem, load_page, page_rel
+from kb.errors import KbError
 from kb.project import Project
 from kb.site import fence
-from kb.errors import KbError
 from kb.site.audit import audit_page
-from kb.site.repo import repo_links
-from kb.site.katex import Formula, katex_problems, page_formulas
 from kb.site.generated import (
     TAGS_PAGE,
     Site,
@@ -37,6 +35,8 @@ from kb.site.generated import (
     sources_page,
     stats_page,
 )
+from kb.site.katex import Formula, katex_problems, page_formulas
+from kb.site.repo import repo_links
 from kb.snippets.runner import DEFAULT_TIMEOUT, warm_up
 
 log = logging.getLogger("mkdocs.plugins.kb")
