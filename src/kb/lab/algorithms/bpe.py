@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
+from typing import Self
 
 #: Simplified GPT-2 style pre-tokenizer: a word with its leading space, punctuation runs, spaces.
 PRETOKENIZE = re.compile(r" ?\w+| ?[^\w\s]+|\s+")
@@ -98,7 +99,7 @@ class ByteBPE:
         for word in PRETOKENIZE.findall(text):
             yield tuple(bytes([b]) for b in word.encode("utf-8"))
 
-    def train(self, text: str) -> ByteBPE:
+    def train(self, text: str) -> Self:
         """Learn ``vocab_size - 256`` merges from ``text`` (merges never cross pre-token boundaries).
 
         Args:

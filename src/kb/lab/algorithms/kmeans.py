@@ -8,6 +8,8 @@ picks seeds far apart, with probability proportional to $D(x)^2$.
 
 from __future__ import annotations
 
+from typing import Self
+
 import numpy as np
 
 from kb.lab.algorithms.knn import pairwise_sq_distances
@@ -87,7 +89,7 @@ class KMeans:
     def __init__(self, n_clusters: int, n_init: int = 1, seed: int = 0, max_iter: int = 300) -> None:
         self.n_clusters, self.n_init, self.seed, self.max_iter = n_clusters, n_init, seed, max_iter
 
-    def fit(self, X: np.ndarray) -> KMeans:
+    def fit(self, X: np.ndarray) -> Self:
         """Cluster ``X``; sets ``cluster_centers_``, ``labels_``, ``inertia_``, ``n_iter_``.
 
         Args:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 import numpy as np
 
 
@@ -44,7 +46,7 @@ class KNNClassifier:
         self.k = k
         self.batch_size = batch_size
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> KNNClassifier:
+    def fit(self, X: np.ndarray, y: np.ndarray) -> Self:
         """Store the training data (k-NN is a lazy learner: fitting is memorising).
 
         Args:

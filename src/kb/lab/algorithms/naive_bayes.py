@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 import numpy as np
 
 
@@ -20,7 +22,7 @@ class GaussianNaiveBayes:
     def __init__(self, var_smoothing: float = 1e-9) -> None:
         self.var_smoothing = var_smoothing
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> GaussianNaiveBayes:
+    def fit(self, X: np.ndarray, y: np.ndarray) -> Self:
         """Estimate class priors, per-class means and variances.
 
         Args:

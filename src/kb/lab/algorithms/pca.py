@@ -7,6 +7,8 @@ eigenvalue of the sample covariance matrix.
 
 from __future__ import annotations
 
+from typing import Self
+
 import numpy as np
 
 
@@ -31,7 +33,7 @@ class PCA:
     def __init__(self, n_components: int | None = None) -> None:
         self.n_components = n_components
 
-    def fit(self, X: np.ndarray) -> PCA:
+    def fit(self, X: np.ndarray) -> Self:
         """Centre ``X`` and take its thin SVD.
 
         Args:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 import numpy as np
 
 
@@ -41,7 +43,7 @@ class LinearSVM:
         self.batch_size = batch_size
         self.random_state = random_state
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> LinearSVM:
+    def fit(self, X: np.ndarray, y: np.ndarray) -> Self:
         """Fit ``w`` and ``b``.
 
         Args:
