@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Self
-
 import numpy as np
 
 
@@ -46,7 +44,7 @@ class KNNClassifier:
         self.k = k
         self.batch_size = batch_size
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> Self:
+    def fit(self, X: np.ndarray, y: np.ndarray) -> KNNClassifier:
         """Store the training data (k-NN is a lazy learner: fitting is memorising).
 
         Args:

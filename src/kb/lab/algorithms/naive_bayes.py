@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Self
-
 import numpy as np
 
 
@@ -22,7 +20,7 @@ class GaussianNaiveBayes:
     def __init__(self, var_smoothing: float = 1e-9) -> None:
         self.var_smoothing = var_smoothing
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> Self:
+    def fit(self, X: np.ndarray, y: np.ndarray) -> GaussianNaiveBayes:
         """Estimate class priors, per-class means and variances.
 
         Args:

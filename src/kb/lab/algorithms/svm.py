@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Self
-
 import numpy as np
 
 
@@ -43,7 +41,7 @@ class LinearSVM:
         self.batch_size = batch_size
         self.random_state = random_state
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> Self:
+    def fit(self, X: np.ndarray, y: np.ndarray) -> LinearSVM:
         """Fit ``w`` and ``b``.
 
         Args:
