@@ -101,12 +101,15 @@ class Executor:
         finally:
             verdict.set_result(Verdict(problem, result.cpu_seconds))
 
-    def run(self, snippet: Snippet) -> SnippetResult:
-        """Run ``snippet`` fresh, in its own process, and return what it printed (no cache)."""
+    def run(self, snippet: Snippet) -> Future:
+        """Run ``snippet`` fresh, in its own process: the future :class:`SnippetResult` (no cache)."""
         with self._lock:
             pool = self.pool
-        return pool.submit(snippet.code, path=snippet.path, first_line=snippet.line + 1,
-                           limits=self.limits).result()
+        return pool.submit(snippet.code, path=snippet.path, first_line=snippet.line + 1, limits=self.limits)
+
+    def vouch(self, snippet: Snippet, result: SnippetResult) -> None:
+        """Record that ``result`` (a run of ``snippet``'s code) printed ``snippet``'s stated output."""
+        self.cache.put(snippet, judge(snippet, result), result.cpu_seconds, result.modules)
 
     def close(self) -> None:
         """Stop the pool."""
