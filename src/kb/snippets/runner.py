@@ -266,4 +266,4 @@ def format_error(exc: BaseException, path: str) -> str:
     return "\n".join([*lines, message])
 
 
-MEMORY_HINT = "a snippet may use `memory` MiB, KB_SNIPPET_MEMORY, default %d" % DEFAULT_MEMORY
+MEMORY_HINT = f"a snippet may use `memory` MiB, KB_SNIPPET_MEMORY, default {DEFAULT_MEMORY}"

@@ -157,6 +157,7 @@ class Zygote:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     def read(self, fd: int) -> bool:
+        """Queue the requests that arrived; ``False`` once stdin is closed."""
         chunk = os.read(fd, 1 << 16)
         self.buffer += chunk
         *lines, self.buffer = self.buffer.split(b"\n")
@@ -164,6 +165,7 @@ class Zygote:
         return bool(chunk)
 
     def start(self) -> None:
+        """Fork children for queued requests, up to ``workers`` at a time."""
         while self.queue and len(self.running) < self.workers:
             request = self.queue.popleft()
             path = self.tmp / f"{request['id']}.json"
@@ -175,6 +177,7 @@ class Zygote:
             self.running[pid] = (request, now + wall, now)
 
     def kill(self, pid: int) -> None:
+        """Kill a child and everything it started (its process group)."""
         self.killed.add(pid)
         for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
             try:
@@ -183,12 +186,14 @@ class Zygote:
                 pass
 
     def enforce(self) -> None:
+        """Kill the children past their wall-clock deadline."""
         now = time.monotonic()
         for pid, (_, deadline, _) in list(self.running.items()):
             if now >= deadline and pid not in self.killed:
                 self.kill(pid)
 
     def reap(self) -> None:
+        """Report every child that has ended, with its CPU time."""
         while self.running:
             try:
                 pid, status, usage = os.wait4(-1, os.WNOHANG)
