@@ -14,14 +14,12 @@ markdown-exec's ``base_format``; the output is shown once, by the page's own
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-
 from markdown_exec import base_format
 from pytest_codeblocks.main import CodeBlock
 
 from kb.content.pages import Problem
-from kb.snippets.executor import Executor, shared
-from kb.snippets.runner import Limits, Snippet
+from kb.snippets.executor import Executor
+from kb.snippets.runner import Snippet
 
 
 @dataclass
@@ -30,7 +28,7 @@ class SnippetQueue:
 
     path: str
     pending: list[CodeBlock]
-    executor: Executor | None = None
+    executor: Executor
     executed: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -73,8 +71,7 @@ def _shown_only(code: str, **kwargs) -> str:  # noqa: ARG001
 
 def check(block: CodeBlock, queue: SnippetQueue) -> None:
     """Wait for ``block``'s verdict and record a problem when it failed or its output differs."""
-    executor = queue.executor or shared(Path.cwd(), Limits())
-    verdict = executor.submit(Snippet(block.code, block.expected_output, queue.path, block.lineno)).result()
+    verdict = queue.executor.submit(Snippet(block.code, block.expected_output, queue.path, block.lineno)).result()
     queue.executed.append({"page": queue.path, "line": block.lineno, "ok": verdict.problem is None,
                            "cpu_seconds": round(verdict.cpu_seconds, 3), "cached": verdict.cached})
     if verdict.problem:

@@ -1,8 +1,8 @@
 """pytest plugin (registered by the package): pytest-codeblocks collects, kb runs.
 
 pytest-codeblocks finds the ```python blocks and their stated outputs; this plugin
-replaces how each one is executed with the site build's own executor
-(:func:`kb.snippets.executor.shared`): each snippet in a fresh process, with the same
+replaces how each one is executed with the site build's executor
+(:class:`kb.snippets.executor.Executor`): each snippet in a fresh process, with the same
 seeding, limits and verdict cache. Build and tests therefore agree on everything,
 including the failure message, which names the page and the fence's line.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.snippets.executor import Executor, shared
+from kb.snippets.executor import Executor
 from kb.snippets.runner import Limits, Snippet
 
 
@@ -47,8 +47,14 @@ def _executor(config: pytest.Config) -> Executor:
     """The session's executor, made on first use (limits read from the environment then)."""
     if _EXECUTOR not in config.stash:
         cache = os.environ.get("KB_SNIPPET_CACHE", "on").lower() not in {"off", "false", "0", "no"}
-        config.stash[_EXECUTOR] = shared(Path(config.rootpath), Limits.from_env(), cache=cache)
+        config.stash[_EXECUTOR] = Executor(Path(config.rootpath), Limits.from_env(), cache=cache)
     return config.stash[_EXECUTOR]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the session's pool."""
+    if _EXECUTOR in config.stash:
+        config.stash[_EXECUTOR].close()
 
 
 def _runtest(item: pytest.Item) -> None:
