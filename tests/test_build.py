@@ -13,7 +13,7 @@ from conftest import BIN, GOOD_PAGE, ROOT, run
 BROKEN = {
     # name: (snippet source, stated output, expected message, what the message must also say)
     "raises": ("x = 1\nraise ValueError('boom')\n", "", "snippet failed", "ValueError: boom"),
-    "hangs": ("while True:\n    pass\n", "", "snippet failed", "ran longer than 2 s of CPU time"),
+    "hangs": ("while True:\n    pass\n", "", "snippet failed", "SnippetTimeout: snippet ran longer than"),
     "exits": ("import sys\nsys.exit(0)\n", "", "snippet failed", "called sys.exit(0)"),
     "os-exits": ("import os\nos._exit(0)\n", "", "snippet failed", "ended its process with exit status 0"),
     # Stopped by RLIMIT_CPU, or by the wall-clock limit first when the machine is busy.

@@ -71,9 +71,12 @@ def child(request: dict, result_path: Path, closing: list[int]) -> None:
     """Run one snippet in this (forked) process, write its result, and end without cleanup."""
     me = os.getpid()
     try:
+        signal.set_wakeup_fd(-1)
         for fd in closing:
             os.close(fd)
-        signal.set_wakeup_fd(-1)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)  # the zygote's stdin is the protocol: a snippet reading input gets EOF
+        os.close(devnull)
         for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_DFL)
         os.setpgid(0, 0)
@@ -130,7 +133,7 @@ class Zygote:
         os.set_blocking(wake_w, False)
         signal.set_wakeup_fd(wake_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes select() when a child ends
-        self.fds = [self.wake_r, wake_w, sys.stdin.fileno(), out.fileno()]
+        self.fds = [self.wake_r, wake_w, out.fileno()]
 
     def serve(self) -> None:
         """Run until stdin closes, then kill what is still running."""
@@ -204,15 +207,20 @@ class Zygote:
             if pid not in self.running:
                 continue
             request, _, _ = self.running.pop(pid)
+            killed = pid in self.killed
+            self.killed.discard(pid)
+            try:  # whatever the snippet started and left running: its process group outlives it
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
             cpu = usage.ru_utime + usage.ru_stime
             path = self.tmp / f"{request['id']}.json"
             if path.exists() and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 path.unlink()
             else:
-                data = {"output": "", "error": ending(request, status, cpu, pid in self.killed),
+                data = {"output": "", "error": ending(request, status, cpu, killed),
                         "warnings": [], "modules": []}
-            self.killed.discard(pid)
             data.update(id=request["id"], cpu_seconds=round(cpu, 3), max_rss_mb=usage.ru_maxrss // 1024)
             self.out.write(json.dumps(data) + "\n")
             self.out.flush()
