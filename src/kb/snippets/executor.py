@@ -101,6 +101,13 @@ class Executor:
         finally:
             verdict.set_result(Verdict(problem, result.cpu_seconds))
 
+    def wait(self) -> None:
+        """Wait until every verdict submitted so far is known (and cached)."""
+        with self._lock:
+            pending = list(self._memo.values())
+        for verdict in pending:
+            verdict.result()
+
     def run(self, snippet: Snippet) -> Future:
         """Run ``snippet`` fresh, in its own process: the future :class:`SnippetResult` (no cache)."""
         with self._lock:

@@ -79,3 +79,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         executor = _executor(session.config)
         for item in snippets:
             executor.submit(_snippet(item))
+
+
+def wait_for_snippets(config: pytest.Config) -> None:
+    """Wait for the verdicts of every snippet this session submitted.
+
+    A test that builds the site calls this first: the build then finds every verdict
+    in the cache instead of running the same snippets a second time, concurrently.
+    """
+    if _EXECUTOR in config.stash:
+        config.stash[_EXECUTOR].wait()
