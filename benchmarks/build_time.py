@@ -12,8 +12,8 @@ nothing here. One run reports, as ratios measured in that run:
 - rebuild after editing one snippet of one page, and after editing one ``kb.lab``
   helper: wall time and how many snippets ran again (exactly that page's, exactly the
   helper's importers);
-- a synthetic ``--scale``x site (the pages plus copies under ``docs/copy-N/``, front
-  matter dropped so they are plain pages), cold: its time / the 1x cold time
+- a synthetic ``--scale``x site (the pages plus verbatim copies under ``docs/copy-N/``,
+  which are plain pages), cold: its time / the 1x cold time
   (target <= 11 for 10x), and the peak memory of the whole process tree while it
   builds (sum of PSS, which counts pages shared by the forked children once, and sum
   of RSS, which counts them in every child);
@@ -104,16 +104,17 @@ def build(project: Path, report: Path | None = None, strict: bool = True, **env:
 
 
 def scaled(project: Path, copies: int) -> None:
-    """Add ``copies - 1`` copies of every question page, as plain pages under ``docs/copy-N``."""
+    """Add ``copies - 1`` verbatim copies of every question page under ``docs/copy-N``.
+
+    Only ``docs/<topic>/*.md`` are question pages, so the copies are plain pages: not in
+    the nav (a warning), not in the id and source checks; their snippets all run.
+    """
     pages = [p for p in (project / "docs").glob("*/*.md") if p.parent.name != "assets"]
     for n in range(1, copies):
         for page in pages:
-            text = page.read_text(encoding="utf-8")
-            body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
             dest = project / "docs" / f"copy-{n}" / page.relative_to(project / "docs")
             dest.parent.mkdir(parents=True, exist_ok=True)
-            # The same number of lines as the original: the fences keep their line numbers.
-            dest.write_text("\n" * text[: len(text) - len(body)].count("\n") + body, encoding="utf-8")
+            shutil.copy(page, dest)
 
 
 def edit_one_snippet(project: Path) -> str:
