@@ -27,6 +27,7 @@ BROKEN = {
 
 def broken_page(name, code, stated):
     body = GOOD_PAGE.replace("id: overfitting", f"id: {name}").replace("什么是过拟合？", f"坏例子 {name}")
+    body = body.replace("difficulty: 基础\n", "difficulty: 基础\norigin: written\n")  # no raw item of its own
     stated_block = "\n".join(f"    {line}" for line in stated.splitlines()) or "    "
     return body.replace("print(1 + 1)\n", code).replace("    2\n", stated_block + "\n")
 
@@ -88,6 +89,7 @@ def page_with(name: str, *blocks: tuple[str, str]) -> str:
                      f"???+ success \"输出\"\n\n    ```text\n    {out}\n    ```\n" for src, out in blocks)
     start, end = GOOD_PAGE.index("```python"), GOOD_PAGE.index("## 面试追问")
     page = GOOD_PAGE[:start] + code + "\n" + GOOD_PAGE[end:]
+    page = page.replace("difficulty: 基础\n", "difficulty: 基础\norigin: written\n")  # no raw item of its own
     return page.replace("id: overfitting", f"id: {name}").replace("什么是过拟合？", f"例子 {name}")
 
 
@@ -116,9 +118,9 @@ def test_bad_front_matter_unknown_tag_and_broken_link_fail_the_build(mini_projec
                     encoding="utf-8")
     result = run([str(BIN / "mkdocs"), "build"], mini_project)
     assert result.returncode != 0
-    assert "docs/generalization/overfitting.md:5: unknown tag '玄学'" in result.stderr
+    assert "docs/generalization/overfitting.md:5: 未知的标签 '玄学'" in result.stderr
     line = GOOD_PAGE.count("\n") + 2
-    assert f"docs/generalization/overfitting.md:{line}: broken link: nope.md" in result.stderr
+    assert f"docs/generalization/overfitting.md:{line}: 失效的链接 nope.md：没有这个页面" in result.stderr
 
 
 def test_fence_count_equals_collected_equals_executed(project, built_site):
