@@ -65,7 +65,7 @@ def test_every_way_a_snippet_can_end_fails_the_build_with_page_and_line(broken_p
         assert detail in problems[f"{path}:{line}"], (name, problems[f"{path}:{line}"])
     raising = fence_line(broken_project / "docs/generalization/raises.md") + 2
     assert f"docs/generalization/raises.md:{raising}" in result.stderr  # the raising line itself
-    assert f"{len(BROKEN)} problem(s)" in result.stderr  # the good page passed; every bad one is listed
+    assert f"页面中有 {len(BROKEN)} 个问题" in result.stderr  # the good page passed; every bad one is listed
     cpu = {e["page"]: e["cpu_seconds"] for e in json.loads(report.read_text())}
     assert cpu["docs/generalization/busy-in-c.md"] <= 2 + 2  # killed one second after the limit
 

@@ -14,6 +14,7 @@ markdown-exec's ``base_format``; the output is shown once, by the page's own
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from markdown_exec import base_format
 from pytest_codeblocks.main import CodeBlock
 
