@@ -168,8 +168,8 @@ def cmd_check(project: Project, args) -> int:
     problems = sorted(set(problems) | set(failed))
     for problem in problems:
         print(problem)
-    for problem in unverified:
-        print(problem)
+    for problem in unverified:  # a notice, not a problem: stdout stays the list of problems
+        print(problem, file=sys.stderr)
     pages = len(project.pages)
     print(f"{len(problems)} 个问题（{pages} 个页面，{len(project.items)} 道原始题目）"
           + ("：每行是 文件:行号: 问题。怎么改。" if problems else "")
