@@ -10,20 +10,22 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-#: Topic folder -> Chinese section name, in site order.
+#: Topic folder -> Chinese section name, in the order a learner reads them (navigation,
+#: home page and practice filters follow it): foundations, classic methods, training, LLMs,
+#: adapting models, scaling and shipping them, then trust and the industry.
 TOPICS: dict[str, str] = {
     "evaluation": "模型评估",
     "generalization": "泛化与正则化",
     "data": "数据",
-    "ensemble": "集成与调参",
     "coding": "编程题",
+    "ensemble": "集成与调参",
     "training": "训练与优化",
+    "llm": "NLP 与大模型",
+    "transfer": "迁移与适应",
     "distributed": "分布式与并行",
     "compression": "模型压缩",
     "deployment": "部署与推理",
-    "transfer": "迁移与适应",
     "trust": "可信 AI",
-    "llm": "NLP 与大模型",
     "industry": "产业与伦理",
 }
 
