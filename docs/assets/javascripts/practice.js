@@ -4,6 +4,11 @@
 // under "kb-practice" and can be exported/imported as JSON. No fetch(): works from file://.
 (function () {
   "use strict";
+  // Keys typed into a text field (the search box, a select) are not shortcuts.
+  function typing(t) {
+    return t && (t.isContentEditable || /^(TEXTAREA|SELECT)$/.test(t.tagName) ||
+      (t.tagName === "INPUT" && !/^(checkbox|radio|button|file)$/.test(t.type)));
+  }
   var root = document.getElementById("kb-practice");
   var data = window.KB_PRACTICE;
   if (!root || !data) return;
@@ -312,8 +317,7 @@
     f.querySelector("select").addEventListener("change", function () { render(); next(); });
   });
   document.addEventListener("keydown", function (ev) {
-    var t = ev.target;
-    if (ev.ctrlKey || ev.metaKey || ev.altKey || (t && /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target)) return;
     var keys = { a: reveal, r: random, 1: function () { grade("again"); },
                  2: function () { grade("hard"); }, 3: function () { grade("good"); } };
     if (keys[ev.key]) { keys[ev.key](); ev.preventDefault(); }

@@ -4,6 +4,11 @@
 // The toggle is remembered in localStorage ("kb-selftest"); `a` reveals the answer.
 (function () {
   "use strict";
+  // Keys typed into a text field (the search box, a select) are not shortcuts.
+  function typing(t) {
+    return t && (t.isContentEditable || /^(TEXTAREA|SELECT)$/.test(t.tagName) ||
+      (t.tagName === "INPUT" && !/^(checkbox|radio|button|file)$/.test(t.type)));
+  }
   var KEY = "kb-selftest";
   var meta = document.querySelector(".md-content .kb-meta[data-kb-page]");
   if (!meta) return;
@@ -33,7 +38,8 @@
     if (el.matches("details.success")) parts.push(el);
     el.querySelectorAll && el.querySelectorAll("details.success").forEach(function (d) { parts.push(d); });
   });
-  parts.forEach(function (el) { el.classList.add("kb-answer"); });
+  // A data attribute, not a class: Material styles and wraps only `table:not([class])`.
+  parts.forEach(function (el) { el.setAttribute("data-kb-answer", ""); });
 
   var label = document.createElement("label");
   label.className = "kb-selftest-toggle";
@@ -60,8 +66,7 @@
   box.addEventListener("change", function () { save(box.checked); apply(box.checked); });
   reveal.addEventListener("click", show);
   document.addEventListener("keydown", function (ev) {
-    var t = ev.target;
-    if (ev.ctrlKey || ev.metaKey || ev.altKey || (t && /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target)) return;
     if (ev.key === "a" && document.body.classList.contains("kb-selftest")) { show(); ev.preventDefault(); }
   });
   apply(load());
