@@ -95,6 +95,7 @@ def grade(page, question_id, label):
     page.wait_for_selector(f".kb-practice__card[data-id='{question_id}']")
     page.get_by_role("button", name="显示答案").click()
     assert page.locator(".kb-practice__answer").is_visible()
+    assert not page.locator(".kb-practice__reveal").is_visible()
     page.locator(f".kb-practice__grades button:text-is('{label}')").click()
     return stored(page)["cards"][question_id]
 

@@ -1,10 +1,11 @@
-"""The 一句话回答 of a page: read it, and check it is short enough to say first.
+r"""The 一句话回答 of a page: read it, and check it is short enough to say first.
 
 The content standard asks for one to three sentences. A reader should take it in at a
 glance, so it is also held to :data:`MAX_CHARS` visible characters: Markdown markup
 (``**``, backticks) is not counted, and a formula counts roughly as its rendered glyphs
-(``\\approx`` is one character, braces and ``^``/``_`` none). On 2026-12-01 the 67 pages had
-a median of 181 such characters and 14 over 200; those were tightened, not cut.
+(``\approx`` is one character, braces and ``^``/``_`` none). On 2026-12-01 the 67 pages had
+a median of 181 such characters; 15 pages over 200 characters or three sentences were
+tightened, not cut.
 """
 
 from __future__ import annotations

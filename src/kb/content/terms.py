@@ -7,7 +7,7 @@ at its first use: 精确率（Precision）. This module reads those pairs back, 
 What counts as a term (a heuristic, tuned on the pages of 2026-12-01): the parentheses hold
 one to five English words, an acronym, or both separated by a comma (``PTQ, Post-Training
 Quantization``), without years, citations or Chinese, and not a single lowercase word; the Chinese side is the run of
-Chinese characters right before the parenthesis, from its naming word (称为、即 ...) on, with leading
+Chinese characters right before the parenthesis, from its naming word (称为、即 ...) or its last 的 on, with leading
 function words (jieba's adverbs, conjunctions, prepositions, pronouns: 还、所以、把 ...)
 removed, two to eight characters long.
 """
@@ -28,7 +28,7 @@ _NOT_A_TERM = re.compile(r"\bet al\b|\b(?:19|20)\d\d\b|^(?:e\.g|i\.e|vs|or|and|t
 _LEADING = tuple(sorted((
     # Not 在/对/上/中/后/有/可/先/并/用/使: terms start with them (在线学习, 对抗训练, 上采样, 有监督, 并行).
     "也就是", "所谓的", "所谓", "称为", "叫做", "也叫", "又称", "简称", "例如", "比如", "包括", "以及",
-    "通过", "使用", "采用", "利用", "进行", "就是", "可以", "一个", "一种", "这个", "这种", "各类",
+    "还有", "通过", "使用", "采用", "利用", "进行", "就是", "可以", "一个", "一种", "这个", "这种", "各类",
     "即", "和", "或", "与", "及", "是", "为", "的", "将", "把", "被", "从", "叫", "如", "等", "而",
     "但", "让", "由", "按", "做", "也",
 ), key=len, reverse=True))
@@ -60,6 +60,8 @@ def _chinese(run: str) -> str:
     import jieba.posseg  # loaded only when terms are read (the build loads jieba for search anyway)
 
     run = _NAMING.sub("", run) if len(_NAMING.sub("", run)) >= MIN_ZH else run
+    tail = run.rpartition("的")[2]  # 少数类的精确率（Precision）: the English names what follows 的
+    run = tail if len(tail) >= MIN_ZH else run
     words = list(jieba.posseg.cut(run))
     while len(words) > 1 and (words[0].flag.startswith(_FUNCTION_FLAGS) or words[0].word in _LEADING) \
             and len("".join(w.word for w in words[1:])) >= MIN_ZH:
