@@ -46,7 +46,7 @@ GENERATED = (("练习", practice.PAGE_PATH), ("勘误表", "errata.md"), ("术�
 #: Generated pages' front matter (the practice page and the glossary are left out of search).
 FRONT_MATTER = {practice.PAGE_PATH: practice.FRONT_MATTER, glossary.PAGE_PATH: glossary.FRONT_MATTER}
 #: Hand-written pages listed after the topics.
-ABOUT = (("API 参考", "api.md"),)
+ABOUT = (("如何运行代码", "run-code.md"), ("API 参考", "api.md"))
 
 
 class KbConfig(Config):
