@@ -7,7 +7,7 @@ at its first use: 精确率（Precision）. This module reads those pairs back, 
 What counts as a term (a heuristic, tuned on the pages of 2026-12-01): the parentheses hold
 one to five English words, an acronym, or both separated by a comma (``PTQ, Post-Training
 Quantization``), without years, citations or Chinese, and not a single lowercase word; the Chinese side is the run of
-Chinese characters right before the parenthesis, from its naming word (称为、即 ...) or its last 的 on, with leading
+Chinese characters right before the parenthesis, from its naming word (称为、即 ...) or its last 的/或 on, with leading
 function words (jieba's adverbs, conjunctions, prepositions, pronouns: 还、所以、把 ...)
 removed, two to eight characters long.
 """
@@ -60,8 +60,9 @@ def _chinese(run: str) -> str:
     import jieba.posseg  # loaded only when terms are read (the build loads jieba for search anyway)
 
     run = _NAMING.sub("", run) if len(_NAMING.sub("", run)) >= MIN_ZH else run
-    tail = run.rpartition("的")[2]  # 少数类的精确率（Precision）: the English names what follows 的
-    run = tail if len(tail) >= MIN_ZH else run
+    for word in ("的", "或"):  # 少数类的精确率（Precision）, 树或近似最近邻（ANN）: the last part
+        tail = run.rpartition(word)[2]
+        run = tail if len(tail) >= MIN_ZH else run
     words = list(jieba.posseg.cut(run))
     while len(words) > 1 and (words[0].flag.startswith(_FUNCTION_FLAGS) or words[0].word in _LEADING) \
             and len("".join(w.word for w in words[1:])) >= MIN_ZH:
