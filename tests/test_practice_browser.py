@@ -229,3 +229,17 @@ def test_question_page_puts_the_answer_first_and_the_errata_last_and_folded(brow
     assert page.locator("h2#勘误 + details.failure").get_attribute("open") is None
     assert "基础" in page.locator(".kb-level").inner_text() or "进阶" in page.locator(".kb-level").inner_text()
     page.close()
+
+
+def test_print_shows_folded_errata_and_self_test_answers(context, offline_site):
+    page = open_page(context, url(offline_site, "errata.html"))
+    table = page.locator("details table").first
+    assert not table.is_visible()  # folded on screen
+    page.emulate_media(media="print")
+    assert table.is_visible()  # printed (and in the PDF) open
+    page.emulate_media(media="screen")
+    page.goto(url(offline_site, "training/optimizers.html"))
+    page.get_by_text("自测模式").click()
+    assert not visible(page, ".admonition.abstract")
+    page.emulate_media(media="print")
+    assert visible(page, ".admonition.abstract") and not visible(page, ".kb-selftest-toggle")
