@@ -16,17 +16,24 @@ from urllib.parse import quote
 
 from kb.bank.mapping import Entry
 from kb.bank.parse import Item
+<<<<<<< HEAD
 from kb.content.pages import page_rel
 from kb.content.pages import Page
 from kb.content.schema import TOPICS
 from kb.site.reading import by_topic
+=======
+from kb.content.pages import Page, page_rel
+from kb.content.schema import DIFFICULTIES, TOPICS
+>>>>>>> main
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|$])")
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def escape(text: str) -> str:
-    """Escape Markdown/HTML-significant characters in a one-line text."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Escape Markdown/HTML-significant characters in a one-line text (shown as written)."""
+    text = re.sub(r"[&<>]", lambda m: _HTML_SPECIAL[m.group()], " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 @dataclass(frozen=True)
@@ -125,9 +132,57 @@ def decorate(markdown: str, page: Page, site: Site, repo_url: str | None, fixes:
             + related_section(page, site) + sources_section(page, site, repo_url))
 
 
+<<<<<<< HEAD
+=======
+def errata_page(site: Site) -> str:
+    """The site-wide 勘误表, from every page's ``corrections``."""
+    pages = [p for p in site.pages if p.meta.get("corrections")]
+    total = sum(len(p.meta["corrections"]) for p in pages)
+    out = ["# 勘误表", "",
+           f"原始题库中共有 {total} 处错误或误导性说法在 {len(pages)} 个页面中得到更正。"
+           "本页由各页面的 `corrections` 自动生成。“来源”写作 `题库编号:行号`，"
+           "编号是 [来源](sources.md) 页中原始题库文件名的前三位。", ""]
+    for topic, name in TOPICS.items():
+        group = [p for p in pages if p.meta.get("topic") == topic]
+        if not group:
+            continue
+        out += [f"## {name}", ""]
+        for p in group:
+            out += [f"### [{escape(p.meta['title'])}]({page_rel(p)})", ""]
+            out += ["| 来源 | 原文 | 更正 | 原因 |", "|---|---|---|---|"]
+            for fix in p.meta["corrections"]:
+                cells = [short_source(fix["source"]), escape(fix["original"]),
+                         *(cell(fix[k]) for k in ("correction", "why"))]
+                out.append("| " + " | ".join(cells) + " |")
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+def short_source(key: str) -> str:
+    """``000_943af2….txt:5`` -> ``000:5``: the bank's number prefix and the item's line."""
+    file, _, line = str(key).rpartition(":")
+    return f"{file.split('_')[0]}:{line}"
+
+
+#: Inline or display math in Markdown text.
+_MATH = re.compile(r"\$\$.+?\$\$|\$(?:\\.|[^$\\])+?\$")
+
+
+>>>>>>> main
 def cell(text: str) -> str:
-    """A table cell: one line, pipes escaped, math and formatting kept."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    r"""A table cell: one line, pipes escaped, math and formatting kept.
+
+    A ``|`` splits a Markdown table row even inside ``$...$``, and an escaped ``\|``
+    reaches KaTeX as a different symbol; so inside math ``\|`` becomes ``\Vert`` and
+    ``|`` becomes ``\vert`` (the same symbols, no pipe), and outside math ``|`` is escaped.
+    """
+    text = " ".join(str(text).split())
+    out, last = [], 0
+    for m in _MATH.finditer(text):
+        out += [text[last:m.start()].replace("|", "\\|"),
+                re.sub(r"\\\||\|", lambda p: "\\Vert{}" if len(p.group()) == 2 else "\\vert{}", m.group())]
+        last = m.end()
+    return "".join(out) + text[last:].replace("|", "\\|")
 
 
 def sources_page(site: Site) -> str:
