@@ -31,10 +31,10 @@ def test_a_long_or_four_sentence_answer_is_reported_with_path_and_line(tmp_path)
     problems = check_answer(page_with(tmp_path, long))
     line = long.split("\n").index("    " + "很长" * (MAX_CHARS // 2 + 1)) + 1
     assert [str(p) for p in problems] == [
-        f"docs/generalization/overfitting.md:{line}: 一句话回答 is {MAX_CHARS + 2} characters long; "
-        f"keep it to {MAX_CHARS} (details go to 详解)"]
+        f"docs/generalization/overfitting.md:{line}: 一句话回答有 {MAX_CHARS + 2} 个字符，超过 "
+        f"{MAX_CHARS} 个。请精简措辞（不丢事实），细节移到详解"]
     four = GOOD_PAGE.replace("模型在训练集上好、在新数据上差。", "一。二。三。四。")
-    assert "has 4 sentences" in str(check_answer(page_with(tmp_path, four))[0])
+    assert "有 4 句话" in str(check_answer(page_with(tmp_path, four))[0])
     assert check_answer(page_with(tmp_path, GOOD_PAGE)) == []
 
 

@@ -69,11 +69,11 @@ def check_answer(page: Page) -> list[Problem]:
     shown = visible(text)
     problems = []
     if not shown:
-        problems.append(Problem(page.path, line, "一句话回答 is empty"))
+        problems.append(Problem(page.path, line, "一句话回答是空的。请写出面试时先说的一到三句话"))
     elif len(sentences(shown)) > MAX_SENTENCES:
-        problems.append(Problem(page.path, line, f"一句话回答 has {len(sentences(shown))} sentences; "
-                                f"say it in one to {MAX_SENTENCES} (details go to 详解)"))
+        problems.append(Problem(page.path, line, f"一句话回答有 {len(sentences(shown))} 句话，超过 "
+                                f"{MAX_SENTENCES} 句。请只留面试时先说的话，细节移到详解"))
     if len(shown) > MAX_CHARS:
-        problems.append(Problem(page.path, line, f"一句话回答 is {len(shown)} characters long; "
-                                f"keep it to {MAX_CHARS} (details go to 详解)"))
+        problems.append(Problem(page.path, line, f"一句话回答有 {len(shown)} 个字符，超过 "
+                                f"{MAX_CHARS} 个。请精简措辞（不丢事实），细节移到详解"))
     return problems

@@ -16,15 +16,9 @@ from urllib.parse import quote
 
 from kb.bank.mapping import Entry
 from kb.bank.parse import Item
-<<<<<<< HEAD
-from kb.content.pages import page_rel
-from kb.content.pages import Page
+from kb.content.pages import Page, page_rel
 from kb.content.schema import TOPICS
 from kb.site.reading import by_topic
-=======
-from kb.content.pages import Page, page_rel
-from kb.content.schema import DIFFICULTIES, TOPICS
->>>>>>> main
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|$])")
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -132,43 +126,10 @@ def decorate(markdown: str, page: Page, site: Site, repo_url: str | None, fixes:
             + related_section(page, site) + sources_section(page, site, repo_url))
 
 
-<<<<<<< HEAD
-=======
-def errata_page(site: Site) -> str:
-    """The site-wide 勘误表, from every page's ``corrections``."""
-    pages = [p for p in site.pages if p.meta.get("corrections")]
-    total = sum(len(p.meta["corrections"]) for p in pages)
-    out = ["# 勘误表", "",
-           f"原始题库中共有 {total} 处错误或误导性说法在 {len(pages)} 个页面中得到更正。"
-           "本页由各页面的 `corrections` 自动生成。“来源”写作 `题库编号:行号`，"
-           "编号是 [来源](sources.md) 页中原始题库文件名的前三位。", ""]
-    for topic, name in TOPICS.items():
-        group = [p for p in pages if p.meta.get("topic") == topic]
-        if not group:
-            continue
-        out += [f"## {name}", ""]
-        for p in group:
-            out += [f"### [{escape(p.meta['title'])}]({page_rel(p)})", ""]
-            out += ["| 来源 | 原文 | 更正 | 原因 |", "|---|---|---|---|"]
-            for fix in p.meta["corrections"]:
-                cells = [short_source(fix["source"]), escape(fix["original"]),
-                         *(cell(fix[k]) for k in ("correction", "why"))]
-                out.append("| " + " | ".join(cells) + " |")
-            out.append("")
-    return "\n".join(out) + "\n"
-
-
-def short_source(key: str) -> str:
-    """``000_943af2….txt:5`` -> ``000:5``: the bank's number prefix and the item's line."""
-    file, _, line = str(key).rpartition(":")
-    return f"{file.split('_')[0]}:{line}"
-
-
 #: Inline or display math in Markdown text.
 _MATH = re.compile(r"\$\$.+?\$\$|\$(?:\\.|[^$\\])+?\$")
 
 
->>>>>>> main
 def cell(text: str) -> str:
     r"""A table cell: one line, pipes escaped, math and formatting kept.
 

@@ -24,13 +24,9 @@ from kb.content.checks import check_page, check_unique
 from kb.content.pages import Problem, load_page, page_rel
 from kb.errors import KbError
 from kb.project import Project
-from kb.site import fence
-<<<<<<< HEAD
-from kb.site import glossary, home, practice
-from kb.site.errata import corrections_section, errata_page
-=======
+from kb.site import fence, glossary, home, practice
 from kb.site.audit import audit_page
->>>>>>> main
+from kb.site.errata import corrections_section, errata_page
 from kb.site.generated import (
     TAGS_PAGE,
     Site,
@@ -39,12 +35,9 @@ from kb.site.generated import (
     sources_page,
     stats_page,
 )
-<<<<<<< HEAD
-from kb.site.reading import meta_line
-=======
 from kb.site.katex import Formula, katex_problems, page_formulas
+from kb.site.reading import meta_line
 from kb.site.repo import repo_links
->>>>>>> main
 from kb.snippets.runner import DEFAULT_TIMEOUT, warm_up
 
 log = logging.getLogger("mkdocs.plugins.kb")
