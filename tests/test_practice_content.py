@@ -95,8 +95,9 @@ def test_practice_data_is_every_page_in_reading_order_with_its_schedule(project)
 
 
 def test_practice_page_reaches_its_data_from_any_url_style():
-    assert 'src="../assets/javascripts/practice-data.js"' in practice_page("practice/")
-    assert 'src="assets/javascripts/practice-data.js"' in practice_page("practice.html")
+    assert 'data-list="../assets/javascripts/practice-data.js"' in practice_page("practice/")
+    assert 'data-list="assets/javascripts/practice-data.js"' in practice_page("practice.html")
+    assert "<script" not in practice_page("practice/")
     assert "第 1 盒 1 天" in practice_page("practice/")  # the schedule, documented from INTERVALS
 
 

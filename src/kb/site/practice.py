@@ -1,7 +1,8 @@
 """The practice page and its question list, generated from front matter at build time.
 
-The list is a JavaScript file (:data:`DATA_PATH`) that the page loads with
-``<script src>``: no ``fetch()``, so practice works from ``file://`` in the offline build.
+The list is a JavaScript file (:data:`DATA_PATH`) that the page's script loads by adding a
+``<script src>`` element: no ``fetch()``, so practice works from ``file://`` in the offline
+build, and the page itself holds no script (the HTML audit refuses one).
 The spaced-repetition schedule is defined here once (:data:`INTERVALS`) and handed to the
 page's script with the list, so the page, the README and the script cannot disagree.
 """
@@ -87,9 +88,9 @@ def practice_page(page_url: str) -> str:
         "没掌握的题会更早回来。进度只保存在这台设备的浏览器里（`localStorage`），"
         "可以导出为 JSON 文件，在另一台设备上导入。",
         "{: #random }", "",  # the anchor of the home page's 随机一题 link (practice.md#random)
-        f'<div id="kb-practice" class="kb-practice" data-root="{root}">'
-        "<noscript>练习需要启用 JavaScript。</noscript></div>",
-        f'<script src="{root}{DATA_PATH}"></script>', "",
+        # practice.js loads the list with a <script> element it adds (the page holds no script).
+        f'<div id="kb-practice" class="kb-practice" data-root="{root}" data-list="{root}{DATA_PATH}">'
+        "<noscript>练习需要启用 JavaScript。</noscript></div>", "",
         "快捷键：`a` 显示答案，`1` 不会，`2` 模糊，`3` 会，`r` 随机一题。", "",
         "## 复习安排", "", schedule_doc(), "",
     ]) + "\n"
