@@ -65,8 +65,8 @@ def home_section(site: Site, site_url: str | None) -> str:
         "",
         "## 按主题学习",
         "",
-        "主题按学习顺序排列（左侧导航同序）：先评估与泛化，再经典方法与训练，然后大模型、"
-        "迁移、分布式、压缩与部署，最后是可信 AI 与产业。每个主题内由浅入深。",
+        "主题按学习顺序排列，左侧导航同序，每个主题内由浅入深："
+        + " → ".join(escape(TOPICS[t]) for t in by_topic(site.pages)) + "。",
         "",
         '<div class="kb-cards" markdown>',
         "",
