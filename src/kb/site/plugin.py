@@ -15,11 +15,15 @@ from pathlib import Path
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from kb.bank.mapping import coverage_problems, pages_sources
 from kb.bank.parse import BankError
+from kb.content.checks import check_page, check_unique
+from kb.content.pages import Problem, load_page, page_rel
+from kb.project import Project
+from kb.retrieval import site_index
 from kb.site import fence
 from kb.site.generated import (
     TAGS_PAGE,
@@ -31,10 +35,6 @@ from kb.site.generated import (
     stats_page,
 )
 from kb.snippets.runner import DEFAULT_TIMEOUT, warm_up
-from kb.content.checks import check_page, check_unique
-from kb.content.pages import page_rel
-from kb.content.pages import Problem, load_page
-from kb.project import Project
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -127,8 +127,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             return stats_page(self.site, sum(len(p.snippets()) for p in self.site.pages))
         return TAGS_PAGE
 
+    @event_priority(-50)  # after search writes its index, before offline inlines it
     def on_post_build(self, config) -> None:
-        """Write the snippet report (``KB_SNIPPET_REPORT``) and fail on any problem."""
+        """Rewrite the search index, write the snippet report (``KB_SNIPPET_REPORT``), fail on any problem."""
+        site_index.write(config.site_dir, self.project.root, self.site.pages)
         report = os.environ.get("KB_SNIPPET_REPORT")
         if report:
             Path(report).write_text(json.dumps(self.executed, ensure_ascii=False, indent=1))

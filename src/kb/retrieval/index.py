@@ -1,0 +1,238 @@
+"""The site's search index: ranked postings made with the shared analyzer.
+
+Material's search plugin writes ``search/search_index.json`` (one entry per page
+section, full HTML text, 43 KB a page). After it, :func:`rewrite_search_index`
+replaces that file with:
+
+- ``docs``: one short display entry per page (title, a readable preview of the
+  one-sentence answer, tags) and its sections (heading, a short preview);
+- ``config.kb``: postings ``term -> [doc, score, doc, score, ...]`` computed with
+  BM25F over weighted fields (title, aliases, tags, headings, answer, body) and
+  the synonym table, plus what the browser needs to analyse a query the same way
+  (stop phrases, weak words, two-character words).
+
+``kb-search.js`` (the search worker behind Material's search box) reads it.
+Aggregate pages (勘误表, 来源, 统计, 标签索引, API 参考, the home page and any
+other page that is not a question page) are indexed by title only and always
+ranked after question pages.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.retrieval import analyzer as an
+from kb.retrieval.preview import readable
+
+#: Field weights: how much one occurrence of a term in that field counts.
+WEIGHTS: dict[str, float] = {
+    "title": 5.0, "aliases": 4.0, "tags": 2.5, "heads": 1.5, "answer": 1.2, "body": 0.4, "code": 0.1,
+}
+#: A synonym of a phrase found in a field counts this fraction of the field's weight.
+SYNONYM_FACTOR = 0.7
+#: Fields whose phrases are expanded with synonyms (the body is too long to expand reliably).
+EXPANDED = ("title", "aliases", "tags", "heads", "answer")
+#: BM25 saturation and length normalisation.
+K1, B = 1.2, 0.5
+#: Characters kept of a preview (the one-sentence answer) and of a section preview.
+PREVIEW_CHARS, SECTION_CHARS = 220, 140
+#: Sections that are not prose: indexed at the ``code`` weight, not shown as results.
+CODE_SECTIONS = ("代码",)
+#: Index format, checked by the worker.
+VERSION = 1
+
+
+
+@dataclass
+class Section:
+    """One section of a page: anchor location, heading, text."""
+
+    location: str
+    title: str
+    text: str
+
+
+@dataclass
+class Document:
+    """One page as search sees it.
+
+    Attributes:
+        location: Material's location (``topic/id/`` or ``topic/id.html``).
+        title: The page title.
+        question: Whether it is a question page (aggregate pages rank after them).
+        preview: Readable text shown under the title in the results.
+        tags: Tags shown as chips.
+        fields: Text per field name of :data:`WEIGHTS`.
+        sections: The page's sections.
+    """
+
+    location: str
+    title: str
+    question: bool
+    preview: str = ""
+    tags: list[str] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+    sections: list[Section] = field(default_factory=list)
+
+
+def page_key(location: str) -> str:
+    """``topic/id`` for any form of a page location (``topic/id/``, ``topic/id.html#x``)."""
+    path = location.split("#")[0]
+    path = path[:-5] if path.endswith(".html") else path.rstrip("/")
+    return "index" if path in ("", "index") else path.removesuffix("/index")
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n].rstrip() + "…"
+
+
+def documents(entries: Iterable[Mapping], questions: Mapping[str, Mapping]) -> list[Document]:
+    """Group Material's index entries into documents.
+
+    Args:
+        entries: Material's ``docs``: ``location``, ``title``, ``text`` (HTML), ``tags``.
+        questions: Front matter of the question pages by :func:`page_key`
+            (``topic/id``); every other page is an aggregate page.
+
+    Returns:
+        One document per page, in the entries' order.
+    """
+    docs: dict[str, Document] = {}
+    for entry in entries:
+        key = page_key(entry["location"])
+        title = readable(entry.get("title", ""))
+        text = readable(entry.get("text", ""))
+        doc = docs.get(key)
+        if doc is None:
+            meta = questions.get(key)
+            doc = docs[key] = Document(entry["location"], str(meta["title"]) if meta else title, meta is not None)
+            if meta:
+                doc.tags = [str(t) for t in meta.get("tags") or []]
+                doc.fields = {"title": doc.title, "aliases": " · ".join(map(str, meta.get("aliases") or [])),
+                              "tags": " · ".join(doc.tags), "heads": "", "answer": "", "body": "", "code": ""}
+                # The page text before the first heading: the alias line, then the answer.
+                answer = text.split("一句话回答", 1)[1] if "一句话回答" in text else (
+                    "" if text.startswith("也可以这样问") else text)
+                answer = answer.strip()
+                doc.fields["answer"] = answer
+                doc.preview = _clip(answer, PREVIEW_CHARS)
+            else:
+                doc.fields = {"title": title}
+            continue
+        if not doc.question:
+            continue  # aggregate pages: title only
+        is_code = title in CODE_SECTIONS
+        doc.fields["heads"] += " " + title
+        doc.fields["code" if is_code else "body"] += " " + text
+        if text and not is_code and title != "勘误":
+            doc.sections.append(Section(entry["location"], title, _clip(text, SECTION_CHARS)))
+    return list(docs.values())
+
+
+def _field_terms(analyzer: an.Analyzer, name: str, text: str) -> Counter:
+    """Weighted term counts of one field, synonyms included where the field allows."""
+    weight = WEIGHTS[name]
+    bag: Counter = Counter()
+    for term in analyzer.terms(text):
+        bag[term] += weight
+    if name in EXPANDED:
+        for phrase in analyzer.expand(text):
+            for term in analyzer.terms(phrase):
+                bag[term] += weight * SYNONYM_FACTOR
+    return bag
+
+
+def postings(docs: list[Document], analyzer: an.Analyzer) -> dict[str, list[int]]:
+    """BM25F postings: ``term -> [doc, score×100, doc, score×100, ...]``.
+
+    Args:
+        docs: The documents.
+        analyzer: The shared analyzer (with the project's synonyms).
+
+    Returns:
+        Postings sorted by term; scores are integers (hundredths) to keep the index small.
+    """
+    bags = []
+    for doc in docs:
+        bag: Counter = Counter()
+        for name, text in doc.fields.items():
+            if text.strip():
+                bag.update(_field_terms(analyzer, name, text))
+        bags.append(bag)
+    lengths = [sum(b.values()) for b in bags]
+    avg = sum(lengths) / max(len(lengths), 1)
+    n = sum(d.question for d in docs) or 1
+    df = Counter(t for doc, bag in zip(docs, bags) if doc.question for t in bag)
+    out: dict[str, list[int]] = defaultdict(list)
+    for i, (bag, length) in enumerate(zip(bags, lengths)):
+        norm = 1 - B + B * length / avg
+        for term, tf in bag.items():
+            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+            score = idf * tf * (K1 + 1) / (tf + K1 * norm)
+            if (q := round(score * 100)) > 0:
+                out[term] += [i, q]
+    return dict(sorted(out.items()))
+
+
+def two_char_words(docs: list[Document]) -> set[str]:
+    """Two-character jieba words of the documents: bigrams a query should trust most."""
+    jieba = an._jieba()
+    out: set[str] = set()
+    for doc in docs:
+        for text in doc.fields.values():
+            for kind, run in an.runs(text):
+                if kind == "cjk":
+                    for piece in an.pieces(run):
+                        out.update(w for w in jieba.cut(piece, HMM=False) if len(w) == 2)
+    return out
+
+
+def build(entries: Iterable[Mapping], questions: Mapping[str, Mapping], analyzer: an.Analyzer,
+          config: Mapping) -> dict:
+    """The search index that ``kb-search.js`` reads.
+
+    Args:
+        entries: Material's index entries.
+        questions: Question pages' front matter by ``topic/id``.
+        analyzer: The shared analyzer.
+        config: Material's index ``config`` (kept: its page highlighter reads it).
+
+    Returns:
+        ``{"config": {..., "kb": {...}}, "docs": [...]}``, JSON-ready.
+    """
+    docs = documents(entries, questions)
+    display = []
+    for i, doc in enumerate(docs):
+        display.append({"location": doc.location, "title": doc.title, "text": doc.preview,
+                        **({"tags": doc.tags} if doc.tags else {}), "kb": i})
+        display += [{"location": s.location, "title": s.title, "text": s.text, "kb": i} for s in doc.sections]
+    kb = {
+        "version": VERSION,
+        "stop": sorted(an.STOP_PHRASES), "stopWords": sorted(an.STOP_WORDS),
+        "weak": sorted(an.WEAK_WORDS), "weakWeight": an.WEAK_WEIGHT, "maxWord": an.MAX_WORD,
+        "words2": "".join(sorted(two_char_words(docs))),
+        "generated": [i for i, d in enumerate(docs) if not d.question],
+        "terms": postings(docs, analyzer),
+    }
+    return {"config": {**config, "kb": kb}, "docs": display}
+
+
+def rewrite_search_index(site_dir: str | Path, questions: Mapping[str, Mapping], analyzer: an.Analyzer) -> None:
+    """Replace Material's ``search/search_index.json`` in a built site with :func:`build`'s.
+
+    Args:
+        site_dir: The built site.
+        questions: Question pages' front matter by ``topic/id``.
+        analyzer: The shared analyzer.
+    """
+    path = Path(site_dir) / "search" / "search_index.json"
+    if not path.is_file():
+        return
+    material = json.loads(path.read_text(encoding="utf-8"))
+    index = build(material["docs"], questions, analyzer, material["config"])
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
