@@ -7,7 +7,8 @@ compared on the same terms:
 2. :func:`runs`: split into ASCII words and CJK (Han) runs; everything else separates.
 3. Stop phrases (question words such as 怎么办, 如何, 有哪些) cut CJK runs into
    pieces and are dropped; ASCII stop words are dropped.
-4. :func:`terms`: ASCII words (``top-p`` gives ``top`` and ``topp``), CJK character
+4. :func:`terms`: ASCII words (``top-p`` gives ``top`` and ``topp``; two plain words in
+   a row also give the pair ``label smoothing``), CJK character
    bigrams of every piece (a one-character piece stays a unigram) and, with jieba,
    the piece's words of three or more characters (``召回率``, ``过拟合``).
 
@@ -39,13 +40,14 @@ SYNONYMS_FILE = "sources/synonyms.yml"
 STOP_PHRASES: frozenset[str] = frozenset({
     # question words
     "怎么办", "怎么样", "怎么做", "怎么", "怎样", "如何", "为什么", "为何", "什么", "哪些", "哪个",
-    "哪种", "哪里", "多少", "是否", "有没有", "能不能", "可不可以", "会不会", "要不要", "吗", "呢",
+    "哪种", "哪里", "是否", "有没有", "能不能", "可不可以", "会不会", "要不要", "吗", "呢",
     "吧", "啊", "呀", "请问", "请", "一下", "一点", "一些", "有哪些", "有什么", "是什么", "区别是什么",
-    # function words
-    "的", "地", "得", "和", "与", "及", "或", "或者", "以及", "还是", "是", "把", "被", "让", "将",
-    "对于", "关于", "我们", "我的", "我", "你", "他", "她", "它", "这个", "那个", "这些", "那些",
-    "这种", "那种", "应该", "需要", "可以", "能够", "就", "都", "也", "又", "再", "很", "太", "更",
-    "一个", "很多", "许多", "一起", "里", "中", "时候", "时", "之间", "分别", "各自", "各", "到底", "究竟", "为", "用",
+    # function words (single characters only where they rarely start or end a content
+    # word: 中, 时, 用, 为 are not here because of 中文, 时间, 应用, 行为)
+    "的", "和", "与", "或", "或者", "以及", "还是", "是", "把", "被", "让", "对于", "关于",
+    "我们", "我的", "我", "你", "他", "她", "它", "这个", "那个", "这些", "那些", "这种", "那种",
+    "应该", "该", "可以", "能够", "就", "都", "也", "又", "很", "一个", "很多", "许多", "一起",
+    "里", "时候", "之间", "分别", "各自", "到底", "究竟",
 })
 
 #: ASCII words that carry no topic.
@@ -57,10 +59,8 @@ STOP_WORDS: frozenset[str] = frozenset({
 
 #: Frequent topic-light words: kept, but a query gives them this fraction of a weight.
 WEAK_WORDS: frozenset[str] = frozenset({
-    "训练", "模型", "大模型", "问题", "方法", "数据", "效果", "使用", "进行", "处理", "解决", "影响",
-    "原理", "作用", "区别", "不同", "常见", "主要", "选择", "提高", "优化", "学习", "算法", "机器",
-    "深度", "时代", "样本", "任务", "结果", "model", "models", "training", "train", "data",
-    "learning", "method", "methods",
+    "训练", "模型", "大模", "大模型", "问题", "方法", "数据", "效果", "使用", "进行", "区别", "不同",
+    "需要", "多少", "model", "training", "train", "data", "method",
 })
 #: Weight of a :data:`WEAK_WORDS` term in a query.
 WEAK_WEIGHT = 0.3
@@ -140,20 +140,23 @@ def ascii_terms(word: str) -> list[str]:
     return out
 
 
-def pieces(run: str) -> list[str]:
+def pieces(run: str, stop: frozenset[str] | set[str] = STOP_PHRASES, longest: int = 0) -> list[str]:
     """Cut a CJK run at its stop phrases.
 
     Args:
         run: A run of Han characters.
+        stop: The stop phrases (default :data:`STOP_PHRASES`).
+        longest: Length of the longest stop phrase (computed when 0).
 
     Returns:
         The non-empty pieces between stop phrases, in order; the longest stop phrase
         starting at a position wins (``怎么办`` before ``怎么``).
     """
+    longest = longest or (_MAX_STOP if stop is STOP_PHRASES else max(map(len, stop), default=1))
     out, start, i = [], 0, 0
     while i < len(run):
-        for n in range(min(_MAX_STOP, len(run) - i), 0, -1):
-            if run[i:i + n] in STOP_PHRASES:
+        for n in range(min(longest, len(run) - i), 0, -1):
+            if run[i:i + n] in stop:
                 if i > start:
                     out.append(run[start:i])
                 i += n
@@ -226,13 +229,23 @@ def terms(text: str, *, with_words: bool = True) -> list[str]:
         >>> terms("F1值", with_words=False)
         ['f1', '值']
         >>> terms("训练时GPU内存不足怎么办", with_words=False)
-        ['训练', 'gpu', '内存', '存不', '不足']
+        ['训练', '练时', 'gpu', '内存', '存不', '不足']
     """
     out: list[str] = []
-    for kind, run in runs(text):
-        if kind == "ascii":
-            out += ascii_terms(run)
+    norm = normalize(text)
+    prev, end = "", -1
+    for match in _RUN.finditer(norm):
+        word, run = match.groups()
+        if word:
+            out += ascii_terms(word)
+            # Two plain words in a row also make a pair term: "label smoothing" is more
+            # than "label" and "smoothing" (the browser does the same).
+            simple = stem(word) if word.isalnum() and word not in STOP_WORDS else ""
+            if prev and simple and not norm[end:match.start()].strip():
+                out.append(f"{prev} {simple}")
+            prev, end = simple, match.end()
             continue
+        prev = ""
         for piece in pieces(run):
             out += bigrams(piece)
             if with_words:

@@ -29,16 +29,17 @@ from pathlib import Path
 from kb.retrieval import analyzer as an
 from kb.retrieval.preview import readable
 
-#: Field weights: how much one occurrence of a term in that field counts.
+#: Field weights: what a field's (saturated) term frequency is worth.
 WEIGHTS: dict[str, float] = {
-    "title": 5.0, "aliases": 4.0, "tags": 2.5, "heads": 1.5, "answer": 1.2, "body": 0.4, "code": 0.1,
+    "title": 3.0, "aliases": 2.5, "tags": 1.5, "heads": 1.0, "answer": 1.0, "body": 1.0, "code": 0.2,
 }
-#: A synonym of a phrase found in a field counts this fraction of the field's weight.
-SYNONYM_FACTOR = 0.7
+#: A synonym of a phrase found in a field counts this fraction of an occurrence.
+SYNONYM_FACTOR = 0.5
 #: Fields whose phrases are expanded with synonyms (the body is too long to expand reliably).
 EXPANDED = ("title", "aliases", "tags", "heads", "answer")
-#: BM25 saturation and length normalisation.
-K1, B = 1.2, 0.5
+#: Saturation: a field's frequency ``tf`` counts ``tf / (tf + K)``; the body's ``K`` grows
+#: with the page's length (BM25's ``k1`` and ``b``), so long pages do not win by length.
+K, K1, B = 1.0, 1.2, 0.5
 #: Characters kept of a preview (the one-sentence answer) and of a section preview.
 PREVIEW_CHARS, SECTION_CHARS = 220, 140
 #: Sections that are not prose: indexed at the ``code`` weight, not shown as results.
@@ -135,20 +136,21 @@ def documents(entries: Iterable[Mapping], questions: Mapping[str, Mapping]) -> l
 
 
 def _field_terms(analyzer: an.Analyzer, name: str, text: str) -> Counter:
-    """Weighted term counts of one field, synonyms included where the field allows."""
-    weight = WEIGHTS[name]
-    bag: Counter = Counter()
-    for term in analyzer.terms(text):
-        bag[term] += weight
+    """Term counts of one field, synonyms included (at :data:`SYNONYM_FACTOR`) where allowed."""
+    bag: Counter = Counter(analyzer.terms(text))
     if name in EXPANDED:
         for phrase in analyzer.expand(text):
             for term in analyzer.terms(phrase):
-                bag[term] += weight * SYNONYM_FACTOR
+                bag[term] += SYNONYM_FACTOR
     return bag
 
 
 def postings(docs: list[Document], analyzer: an.Analyzer) -> dict[str, list[int]]:
-    """BM25F postings: ``term -> [doc, score×100, doc, score×100, ...]``.
+    """Field-weighted BM25 postings: ``term -> [doc, score×100, doc, score×100, ...]``.
+
+    A term's score in a page is ``idf × Σ_field WEIGHTS[field] × tf / (tf + k)``, with
+    ``k`` = :data:`K` for the short fields and BM25's length-normalised ``k1`` for the
+    body and code; ``idf`` is BM25's, over the question pages.
 
     Args:
         docs: The documents.
@@ -157,24 +159,23 @@ def postings(docs: list[Document], analyzer: an.Analyzer) -> dict[str, list[int]
     Returns:
         Postings sorted by term; scores are integers (hundredths) to keep the index small.
     """
-    bags = []
-    for doc in docs:
-        bag: Counter = Counter()
-        for name, text in doc.fields.items():
-            if text.strip():
-                bag.update(_field_terms(analyzer, name, text))
-        bags.append(bag)
-    lengths = [sum(b.values()) for b in bags]
-    avg = sum(lengths) / max(len(lengths), 1)
+    bags = [{name: _field_terms(analyzer, name, text) for name, text in doc.fields.items() if text.strip()}
+            for doc in docs]
+    lengths = [sum(b.get("body", Counter()).values()) for b in bags]
+    avg = sum(lengths) / max(sum(d.question for d in docs), 1) or 1.0
     n = sum(d.question for d in docs) or 1
-    df = Counter(t for doc, bag in zip(docs, bags) if doc.question for t in bag)
+    df = Counter(t for doc, bag in zip(docs, bags) if doc.question for t in set().union(*bag.values()))
     out: dict[str, list[int]] = defaultdict(list)
     for i, (bag, length) in enumerate(zip(bags, lengths)):
-        norm = 1 - B + B * length / avg
-        for term, tf in bag.items():
+        long_k = K1 * (1 - B + B * length / avg)
+        tf_score: dict[str, float] = defaultdict(float)
+        for name, counts in bag.items():
+            k = long_k if name in ("body", "code") else K
+            for term, tf in counts.items():
+                tf_score[term] += WEIGHTS[name] * tf / (tf + k)
+        for term, value in tf_score.items():
             idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
-            score = idf * tf * (K1 + 1) / (tf + K1 * norm)
-            if (q := round(score * 100)) > 0:
+            if (q := round(idf * value * 100)) > 0:
                 out[term] += [i, q]
     return dict(sorted(out.items()))
 
