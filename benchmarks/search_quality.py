@@ -42,6 +42,8 @@ from urllib.parse import urlparse
 
 import yaml
 
+from kb.retrieval.index import decode, encode
+
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 QUERIES = ROOT / "tests" / "fixtures" / "search_queries.yml"
@@ -198,29 +200,32 @@ def shift_han(text: str, k: int) -> str:
 
 
 def scaled_index(index: dict, factor: int) -> dict:
-    """The index of a site with ``factor``× the question pages: nine shifted copies of each."""
+    """The index of a site with ``factor``× the question pages: shifted copies of each."""
     out = copy.deepcopy(index)
     kb = out["config"]["kb"]
     gen = set(kb["generated"])
     n = 1 + max(d["kb"] for d in index["docs"])
     questions = [d for d in range(n) if d not in gen]
     docs = out["docs"]
-    terms = kb["terms"]
+    original = {k: decode(p) for k, p in zip(kb["keys"], kb["postings"])}
+    terms = {k: list(v) for k, v in original.items()}
     for k in range(1, factor):
         remap = {d: n + (k - 1) * len(questions) + j for j, d in enumerate(questions)}
         for doc in index["docs"]:
             if doc["kb"] in remap:
                 base, _, anchor = doc["location"].partition("#")
                 stem = base[:-5] if base.endswith(".html") else base.rstrip("/")
-                loc = f"{stem}--copy{k}" + (".html" if base.endswith(".html") else "/") + (f"#{anchor}" if anchor else "")
+                loc = f"{stem}--copy{k}" + (".html" if base.endswith(".html") else "/")
+                loc += f"#{anchor}" if anchor else ""
                 docs.append({**doc, "location": loc, "title": shift_han(doc["title"], k),
                              "text": shift_han(doc["text"], k), "kb": remap[doc["kb"]]})
-        for term, post in index["config"]["kb"]["terms"].items():
+        for term, post in original.items():
             new = [x for i in range(0, len(post), 2) if post[i] in remap for x in (remap[post[i]], post[i + 1])]
             if new:
                 terms.setdefault(shift_han(term, k), []).extend(new)
         kb["words2"] += shift_han(index["config"]["kb"]["words2"], k)
-    kb["terms"] = dict(sorted(terms.items()))
+    kb["keys"] = sorted(terms)
+    kb["postings"] = [encode(terms[t]) for t in kb["keys"]]
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 _GREEK = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
@@ -123,7 +124,7 @@ def tex_to_text(tex: str) -> str:
         else:
             out.append(c)
             i += 1
-    return re.sub(r" {2,}", " ", "".join(out)).strip()
+    return unicodedata.normalize("NFC", re.sub(r" {2,}", " ", "".join(out)).strip())
 
 
 def readable(fragment: str) -> str:

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from kb.retrieval import analyzer as an
+from kb.retrieval.index import decode
 
 #: Query bigrams that are not words of the corpus count this much (``存不`` in 内存不足).
 NON_WORD_BIGRAM = 0.5
 #: A prefix match (a lone character, the ASCII word being typed) counts this much.
 PREFIX = 0.6
+#: Pages scoring under this share of the best page are left out.
+MIN_SHARE = 0.05
 #: At most this many query units are used (a 500-character paste is cut).
 MAX_UNITS = 64
 
@@ -58,8 +61,8 @@ class Ranker:
 
     def __init__(self, index: dict):
         self.kb = index["config"]["kb"]
-        self.terms: dict[str, list[int]] = self.kb["terms"]
-        self.keys = sorted(self.terms)
+        self.keys: list[str] = self.kb["keys"]
+        self.terms: dict[str, list[int]] = {k: decode(p) for k, p in zip(self.keys, self.kb["postings"])}
         self.stop = set(self.kb["stop"])
         self.max_stop = max(map(len, self.stop))
         self.weak = set(self.kb["weak"])
@@ -157,5 +160,9 @@ class Ranker:
                         seen.add(d)
                         cover[d] += uw
         ranked = [(d in self.generated, -s * (cover[d] / total) ** 2, d) for d, s in enumerate(score) if s > 0]
+        if not ranked:
+            return []
         ranked.sort()
-        return [Hit(d, -s, self.articles[d]["location"], self.articles[d]["title"]) for _, s, d in ranked]
+        floor = MIN_SHARE * max(-s for _, s, _ in ranked)
+        return [Hit(d, -s, self.articles[d]["location"], self.articles[d]["title"])
+                for _, s, d in ranked if -s >= floor]
