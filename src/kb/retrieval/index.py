@@ -31,7 +31,7 @@ from kb.retrieval.preview import readable
 
 #: Field weights: what a field's (saturated) term frequency is worth.
 WEIGHTS: dict[str, float] = {
-    "title": 3.0, "aliases": 2.5, "tags": 1.5, "heads": 1.0, "answer": 1.0, "body": 1.0, "code": 0.2,
+    "title": 3.0, "aliases": 2.5, "tags": 1.5, "heads": 1.0, "answer": 1.0, "body": 0.5, "code": 0.2,
 }
 #: A synonym of a phrase found in a field counts this fraction of an occurrence.
 SYNONYM_FACTOR = 0.5
@@ -39,7 +39,7 @@ SYNONYM_FACTOR = 0.5
 EXPANDED = ("title", "aliases", "tags", "heads", "answer")
 #: Saturation: a field's frequency ``tf`` counts ``tf / (tf + K)``; the body's ``K`` grows
 #: with the page's length (BM25's ``k1`` and ``b``), so long pages do not win by length.
-K, K1, B = 1.0, 1.2, 0.5
+K, K1, B = 0.5, 1.2, 0.5
 #: Characters kept of a preview (the one-sentence answer) and of a section preview.
 PREVIEW_CHARS, SECTION_CHARS = 220, 140
 #: Sections that are not prose: indexed at the ``code`` weight, not shown as results.
