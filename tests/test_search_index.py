@@ -21,7 +21,8 @@ QUESTIONS = {
     "generalization/overfitting": {"title": "什么是过拟合？", "tags": ["过拟合"], "aliases": ["泛化差"]},
 }
 ENTRIES = [
-    entry("evaluation/metrics/", "x", "<p>也可以这样问：F1 分数</p> <p>一句话回答</p> <p>召回率 \\(R=\\frac{TP}{TP+FN}\\)。</p>"),
+    entry("evaluation/metrics/", "x",
+          "<p>也可以这样问：F1 分数</p> <p>一句话回答</p> <p>召回率 \\(R=\\frac{TP}{TP+FN}\\)。</p>"),
     entry("evaluation/metrics/#详解", "详解", "<p>召回率回答“真的有多少被找到”。</p>"),
     entry("evaluation/metrics/#代码", "代码", "<pre>print(recall)</pre>"),
     entry("training/oom/", "x", "<p>一句话回答</p> <p>梯度累积、激活检查点。</p>"),
@@ -86,3 +87,11 @@ def test_index_docs_are_display_text_and_the_config_is_materials():
     first = index["docs"][0]
     assert first["text"] == "召回率 R=TP/(TP+FN)。" and first["tags"] == ["评估指标"]
     assert index["config"]["kb"]["keys"] == sorted(index["config"]["kb"]["keys"])
+
+
+def test_pages_can_be_ranked_without_a_site_build(project):
+    from kb.retrieval.index import build_from, page_documents
+
+    ranker = Ranker(build_from(page_documents(project.pages), Analyzer.for_project(project.root)))
+    assert ranker.search("训练时GPU内存不足怎么办")[0].location == "training/out-of-memory"
+    assert ranker.search("数据里有很多标错的样本怎么处理")[0].location == "data/label-noise"

@@ -193,6 +193,31 @@ def two_char_words(docs: list[Document]) -> set[str]:
     return out
 
 
+def page_documents(pages: Iterable) -> list[Document]:
+    """Documents straight from question pages, without a site build (for ``kb import``).
+
+    Args:
+        pages: :class:`kb.content.pages.Page` objects.
+
+    Returns:
+        One document per page, located at ``topic/id``; the body is the Markdown
+        without code fences, the answer its first admonition.
+    """
+    from kb.content.pages import page_rel, strip_fences
+
+    out = []
+    for page in pages:
+        meta = page.meta
+        body = strip_fences(page.body)
+        answer = body.split("\n## ", 1)[0]
+        out.append(Document(page_rel(page).removesuffix(".md"), str(meta.get("title", "")), True,
+                            fields={"title": str(meta.get("title", "")),
+                                    "aliases": " · ".join(map(str, meta.get("aliases") or [])),
+                                    "tags": " · ".join(map(str, meta.get("tags") or [])),
+                                    "answer": answer, "body": body}))
+    return out
+
+
 def build(entries: Iterable[Mapping], questions: Mapping[str, Mapping], analyzer: an.Analyzer,
           config: Mapping) -> dict:
     """The search index that ``kb-search.js`` reads.
@@ -206,7 +231,21 @@ def build(entries: Iterable[Mapping], questions: Mapping[str, Mapping], analyzer
     Returns:
         ``{"config": {..., "kb": {...}}, "docs": [...]}``, JSON-ready.
     """
-    docs = documents(entries, questions)
+    return build_from(documents(entries, questions), analyzer, config)
+
+
+def build_from(docs: list[Document], analyzer: an.Analyzer, config: Mapping | None = None) -> dict:
+    """The search index of some documents (see :func:`build`, :func:`page_documents`).
+
+    Args:
+        docs: The documents.
+        analyzer: The shared analyzer.
+        config: Material's index ``config``, kept as is.
+
+    Returns:
+        The index, JSON-ready; :class:`kb.retrieval.rank.Ranker` searches it.
+    """
+    config = config or {}
     display = []
     for i, doc in enumerate(docs):
         display.append({"location": doc.location, "title": doc.title, "text": doc.preview,

@@ -19,8 +19,6 @@ from kb.retrieval.index import decode
 NON_WORD_BIGRAM = 0.5
 #: A prefix match (a lone character, the ASCII word being typed) counts this much.
 PREFIX = 0.6
-#: A page's score is multiplied by the covered share of the query to this power.
-COVERAGE_POWER = 1
 #: Pages scoring under this share of the best page are left out.
 MIN_SHARE = 0.05
 #: At most this many query units are used (a 500-character paste is cut).
@@ -161,7 +159,8 @@ class Ranker:
                     if d not in seen:
                         seen.add(d)
                         cover[d] += uw
-        ranked = [(d in self.generated, -s * (cover[d] / total) ** COVERAGE_POWER, d) for d, s in enumerate(score) if s > 0]
+        # A page's score times the share of the query it covers; aggregate pages last.
+        ranked = [(d in self.generated, -s * cover[d] / total, d) for d, s in enumerate(score) if s > 0]
         if not ranked:
             return []
         ranked.sort()
