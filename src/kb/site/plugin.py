@@ -42,7 +42,7 @@ log = logging.getLogger("mkdocs.plugins.kb")
 GENERATED = (("勘误表", "errata.md"), ("来源", "sources.md"), ("统计", "stats.md"),
              ("标签索引", "tags.md"))
 #: Hand-written pages listed after the topics.
-ABOUT = (("API 参考", "api.md"),)
+ABOUT = (("如何运行代码", "run-code.md"), ("API 参考", "api.md"))
 
 
 class KbConfig(Config):
@@ -78,7 +78,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.ids = {p.id for p in self.site.pages}
         self.question_pages = {page_rel(p) for p in self.site.pages}
         self.by_page = pages_sources(self.site.entries)
-        config.nav = nav(self.site, GENERATED + ABOUT)
+        about = tuple(entry for entry in ABOUT if (Path(config.docs_dir) / entry[1]).is_file())
+        config.nav = nav(self.site, GENERATED + about)
         if self.config.execute:
             warm_up()  # heavy imports once, before the first snippet's time limit starts
         return config
