@@ -37,6 +37,8 @@ WEIGHTS: dict[str, float] = {
 SYNONYM_FACTOR = 0.5
 #: Fields whose phrases are expanded with synonyms (the body is too long to expand reliably).
 EXPANDED = ("title", "aliases", "tags", "heads", "answer")
+#: Fields whose CJK pieces (3 to MAX_WORD characters) are also terms: the phrases readers use.
+PHRASES = ("aliases",)
 #: Saturation: a field's frequency ``tf`` counts ``tf / (tf + K)``; the body's ``K`` grows
 #: with the page's length (BM25's ``k1`` and ``b``), so long pages do not win by length.
 K, K1, B = 0.5, 1.2, 0.5
@@ -138,6 +140,11 @@ def documents(entries: Iterable[Mapping], questions: Mapping[str, Mapping]) -> l
 def _field_terms(analyzer: an.Analyzer, name: str, text: str) -> Counter:
     """Term counts of one field, synonyms included (at :data:`SYNONYM_FACTOR`) where allowed."""
     bag: Counter = Counter(analyzer.terms(text))
+    if name in PHRASES:
+        # A reader's phrase kept whole ("线性加速比", "显存不足"): a query containing it
+        # finds it by vocabulary look-up and scores the exact phrase above scattered bigrams.
+        bag.update(p for kind, run in an.runs(text) if kind == "cjk" for p in an.pieces(run)
+                   if 3 <= len(p) <= an.MAX_WORD)
     if name in EXPANDED:
         for phrase in analyzer.expand(text):
             for term in analyzer.terms(phrase):
