@@ -65,6 +65,6 @@ def page_duplicate_problems(pages: list[Page]) -> list[Problem]:
     for a, b, score in scored_pairs([page_doc(p) for p in pages], exact=True):
         first, second = sorted((pages[a], pages[b]), key=lambda p: p.path)
         problems.append(Problem(second.path, 1,
-            f"near-duplicate of {first.path} (score {score:.2f} >= {THRESHOLD}): "
-            "merge the two pages, or make the questions clearly distinct"))
+            f"与 {first.path} 几乎是同一个问题（near-duplicate，相似度 {score:.2f} ≥ {THRESHOLD}）。"
+            "请把两页合并，或把两个问题写得明显不同"))
     return problems
