@@ -265,7 +265,21 @@ function search(query) {
     }
     return [article, ...sections];
   });
-  return { items };
+  return { items, suggest: suggest(query, units) };
+}
+
+/* Material's search.suggest: the commonest completion of the ASCII word being typed. */
+function suggest(query, units) {
+  const last = units[units.length - 1];
+  if (!last || !/^[a-z0-9]+$/i.test(last.label) || !query.toLowerCase().endsWith(last.label.toLowerCase()))
+    return [];
+  let best = "", most = 0;
+  for (const { t, prefix } of last.list)
+    if (prefix && !t.includes(" ") && /^[a-z0-9]+$/.test(t)) {
+      const n = kb.postings[terms.get(t)].split(",").length;
+      if (n > most) { best = t; most = n; }
+    }
+  return best ? [best] : [];
 }
 
 addEventListener("message", ev => {
