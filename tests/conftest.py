@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kb.project import Project
+from kb.snippets.pytest_plugin import wait_for_snippets
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -30,8 +31,9 @@ def project() -> Project:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> dict:
+def built_site(tmp_path_factory, pytestconfig) -> dict:
     """The real site, built once with `mkdocs build --strict`, plus its snippet report."""
+    wait_for_snippets(pytestconfig)  # the session's own runs fill the cache: the build reuses them
     out = tmp_path_factory.mktemp("site")
     report = out / "snippets.json"
     result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(out / "site")],

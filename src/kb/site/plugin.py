@@ -38,7 +38,8 @@ from kb.site.generated import (
 )
 from kb.site.katex import Formula, katex_problems, page_formulas
 from kb.site.repo import repo_links
-from kb.snippets.runner import DEFAULT_TIMEOUT, warm_up
+from kb.snippets import executor as snippet_executor
+from kb.snippets.runner import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits, Snippet
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -52,7 +53,14 @@ ABOUT = (("如何运行代码", "run-code.md"), ("API 参考", "api.md"))
 class KbConfig(Config):
     """Options of the ``kb`` plugin."""
 
-    timeout = opt.Type(float, default=DEFAULT_TIMEOUT)
+    #: CPU seconds per snippet (``!ENV [KB_SNIPPET_TIMEOUT, 20]`` in mkdocs.yml).
+    timeout = opt.Type((int, float), default=DEFAULT_TIMEOUT)
+    #: MiB of private memory per snippet process (``!ENV [KB_SNIPPET_MEMORY, 2048]``).
+    memory = opt.Type(int, default=DEFAULT_MEMORY)
+    #: Snippets run at once; 0 means one per core.
+    workers = opt.Type(int, default=0)
+    #: ``false`` (``KB_SNIPPET_CACHE=off``): run every snippet fresh; verdicts are still stored.
+    cache = opt.Type(bool, default=True)
     execute = opt.Type(bool, default=True)
     repo = opt.Optional(opt.Type(str))  # owner/name on GitHub (no repository links without it)
 
@@ -81,7 +89,6 @@ class KbPlugin(BasePlugin[KbConfig]):
         except BankError as exc:
             raise PluginError(str(exc)) from None
         self.site = Site(self.project.pages, items, self.project.entries)
-        self.fingerprint = fence.library_fingerprint()
         self.problems += self.project.mapping_problems
         self.problems += coverage_problems(items, self.project.entries, self.project.docs,
                                            self.project.relative(self.project.mapping_path))
@@ -91,15 +98,34 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.by_page = pages_sources(self.site.entries)
         about = tuple(entry for entry in ABOUT if (Path(config.docs_dir) / entry[1]).is_file())
         config.nav = nav(self.site, GENERATED + about)
-        if self.config.execute:
-            warm_up()  # heavy imports once, before the first snippet's time limit starts
+        self.executor, self.loaded = None, {}
+        if self.config.execute:  # the pool starts at the first snippet the cache cannot vouch for
+            self.executor = snippet_executor.shared(
+                self.project.root, Limits(float(self.config.timeout), self.config.memory),
+                workers=self.config.workers or None, cache=self.config.cache)
         return config
 
     def on_files(self, files: Files, config) -> Files:
         """Add the generated pages (their Markdown is made in ``on_page_markdown``)."""
         for _, path in GENERATED:
             files.append(File.generated(config, path, content=""))
+        self.submit_snippets(files)
         return files
+
+    def submit_snippets(self, files: Files) -> None:
+        """Submit every snippet of the site to the pool, before the first page renders."""
+        if self.executor is None:
+            return
+        for file in files.documentation_pages():
+            if file.abs_src_path and Path(file.abs_src_path).is_file():
+                page = self.loaded[file.abs_src_path] = load_page(file.abs_src_path, self.project.docs)
+                for block in page.snippets():
+                    self.executor.submit(Snippet(block.code, block.expected_output, page.path, block.lineno))
+
+    def on_serve(self, server, config, builder):
+        """Also rebuild when the ``kb`` package changes: its snippets re-run with the new code."""
+        server.watch(str(Path(snippet_executor.__file__).resolve().parents[1]))
+        return server
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         """Validate a page, queue its snippets, and add its generated sections."""
@@ -108,10 +134,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             return self.generated(src)
         if page.file.abs_src_path is None:
             return markdown
-        parsed = load_page(page.file.abs_src_path, self.project.docs)
-        fence.current = (fence.SnippetQueue(parsed.path, parsed.snippets(), self.config.timeout,
-                                            self.fingerprint)
-                         if self.config.execute else None)
+        parsed = self.loaded.pop(page.file.abs_src_path, None) or load_page(page.file.abs_src_path,
+                                                                            self.project.docs)
+        fence.current = (fence.SnippetQueue(parsed.path, parsed.snippets(), self.executor)
+                         if self.executor else None)
         if page_rel(parsed) in self.question_pages:
             self.problems += check_page(parsed, self.project, self.ids, self.by_page)
             return decorate(markdown, parsed, self.site, config.repo_url)
