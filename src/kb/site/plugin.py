@@ -15,7 +15,7 @@ from pathlib import Path
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from kb.bank.mapping import coverage_problems, pages_sources
@@ -24,6 +24,7 @@ from kb.content.checks import check_page, check_unique
 from kb.content.pages import Problem, load_page, page_rel
 from kb.errors import KbError
 from kb.project import Project
+from kb.retrieval import site_index
 from kb.site import fence, glossary, home, practice
 from kb.site.audit import audit_page
 from kb.site.errata import corrections_section, errata_page
@@ -180,8 +181,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             return stats_page(self.site, sum(len(p.snippets()) for p in self.site.pages))
         return TAGS_PAGE
 
+    @event_priority(-50)  # after search writes its index, before offline inlines it
     def on_post_build(self, config) -> None:
-        """Write the snippet report (``KB_SNIPPET_REPORT``) and fail on any problem."""
+        """Rewrite the search index, write the snippet report (``KB_SNIPPET_REPORT``), fail on any problem."""
+        site_index.write(config.site_dir, self.project.root, self.site.pages)
         report = os.environ.get("KB_SNIPPET_REPORT")
         if report:
             Path(report).write_text(json.dumps(self.executed, ensure_ascii=False, indent=1))
