@@ -1,5 +1,6 @@
 """The site build: snippets run and are checked, problems fail it with page and line."""
 
+import json
 import re
 import sys
 from pathlib import Path
