@@ -144,11 +144,7 @@ def test_built_html_loads_nothing_from_other_hosts(built_site):
                    for p in built_site["dir"].rglob("*.html"))
 
 
-def test_search_index_is_segmented_by_jieba(built_site):
-    index = json.loads((built_site["dir"] / "search" / "search_index.json").read_text())
-    text = " ".join(d["text"] for d in index["docs"])
-    assert "\u200b" in text
-    assert "\u200b召回\u200b" in text and "\u200b蒸馏\u200b" in text  # words, not whole clauses
+# The search index's segmentation is tested in tests/test_search.py (test_index_is_segmented).
 
 
 def test_generated_pages_and_sections_exist(built_site, project):

@@ -15,7 +15,7 @@ from pathlib import Path
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from kb.bank.mapping import coverage_problems, pages_sources
@@ -24,18 +24,20 @@ from kb.content.checks import check_page, check_unique
 from kb.content.pages import Problem, load_page, page_rel
 from kb.errors import KbError
 from kb.project import Project
-from kb.site import fence
+from kb.retrieval import site_index
+from kb.site import fence, glossary, home, practice
 from kb.site.audit import audit_page
+from kb.site.errata import corrections_section, errata_page
 from kb.site.generated import (
     TAGS_PAGE,
     Site,
     decorate,
-    errata_page,
     nav,
     sources_page,
     stats_page,
 )
 from kb.site.katex import Formula, katex_problems, page_formulas
+from kb.site.reading import meta_line
 from kb.site.repo import repo_links
 from kb.snippets import executor as snippet_executor
 from kb.snippets.runner import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits, Snippet
@@ -43,8 +45,10 @@ from kb.snippets.runner import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits, Snippet
 log = logging.getLogger("mkdocs.plugins.kb")
 
 #: Generated pages: (nav title, path).
-GENERATED = (("勘误表", "errata.md"), ("来源", "sources.md"), ("统计", "stats.md"),
-             ("标签索引", "tags.md"))
+GENERATED = (("练习", practice.PAGE_PATH), ("勘误表", "errata.md"), ("术语表", glossary.PAGE_PATH),
+             ("来源", "sources.md"), ("统计", "stats.md"), ("标签索引", "tags.md"))
+#: Generated pages' front matter (the practice page and the glossary are left out of search).
+FRONT_MATTER = {practice.PAGE_PATH: practice.FRONT_MATTER, glossary.PAGE_PATH: glossary.FRONT_MATTER}
 #: Hand-written pages listed after the topics.
 ABOUT = (("如何运行代码", "run-code.md"), ("API 参考", "api.md"))
 
@@ -107,7 +111,10 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_files(self, files: Files, config) -> Files:
         """Add the generated pages (their Markdown is made in ``on_page_markdown``)."""
         for _, path in GENERATED:
-            files.append(File.generated(config, path, content=""))
+            files.append(File.generated(config, path, content=FRONT_MATTER.get(path, "")))
+        urls = {rel: f.url for rel in self.question_pages if (f := files.get_file_from_path(rel))}
+        files.append(File.generated(config, practice.DATA_PATH,
+                                    content=practice.data_script(self.site.pages, urls)))
         self.submit_snippets(files)
         return files
 
@@ -130,7 +137,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         """Validate a page, queue its snippets, and add its generated sections."""
         src = page.file.src_uri
         if src in {p for _, p in GENERATED}:
-            return self.generated(src)
+            return self.generated(src, page)
+        if src == "index.md":
+            markdown = home.render_home(markdown, self.site, config.site_url)
         if page.file.abs_src_path is None:
             return markdown
         parsed = self.loaded.pop(page.file.abs_src_path, None) or load_page(page.file.abs_src_path,
@@ -139,7 +148,8 @@ class KbPlugin(BasePlugin[KbConfig]):
                          if self.executor else None)
         if page_rel(parsed) in self.question_pages:
             self.problems += check_page(parsed, self.project, self.ids, self.by_page)
-            return decorate(markdown, parsed, self.site, config.repo_url)
+            return meta_line(parsed) + decorate(markdown, parsed, self.site, config.repo_url,
+                                                corrections_section(parsed))
         self.problems += parsed.problems if parsed.meta else []
         return markdown
 
@@ -157,8 +167,12 @@ class KbPlugin(BasePlugin[KbConfig]):
                                              "请检查这个代码块的围栏与缩进"))
         return html
 
-    def generated(self, path: str) -> str:
+    def generated(self, path: str, page) -> str:
         """The Markdown of a generated page."""
+        if path == practice.PAGE_PATH:
+            return practice.practice_page(page.file.url)
+        if path == glossary.PAGE_PATH:
+            return glossary.glossary_page(self.site)
         if path == "errata.md":
             return errata_page(self.site)
         if path == "sources.md":
@@ -167,8 +181,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             return stats_page(self.site, sum(len(p.snippets()) for p in self.site.pages))
         return TAGS_PAGE
 
+    @event_priority(-50)  # after search writes its index, before offline inlines it
     def on_post_build(self, config) -> None:
-        """Write the snippet report (``KB_SNIPPET_REPORT``) and fail on any problem."""
+        """Rewrite the search index, write the snippet report (``KB_SNIPPET_REPORT``), fail on any problem."""
+        site_index.write(config.site_dir, self.project.root, self.site.pages)
         report = os.environ.get("KB_SNIPPET_REPORT")
         if report:
             Path(report).write_text(json.dumps(self.executed, ensure_ascii=False, indent=1))
