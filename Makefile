@@ -36,8 +36,12 @@ serve: setup
 site: setup
 	$(BIN)/mkdocs build --strict
 
+# OFFLINE_DIR: where the offline site goes (the tests build it into a temporary folder).
+# KB_OFFLINE must be `true`: the offline plugin's `enabled` option takes a YAML bool, not 1.
+OFFLINE_DIR ?= site-offline
+
 offline: setup
-	KB_OFFLINE=1 $(BIN)/mkdocs build --strict --site-dir site-offline
+	KB_OFFLINE=true $(BIN)/mkdocs build --strict --site-dir $(OFFLINE_DIR)
 
 # One PDF of the whole bank (cover, contents by topic, every page, the errata table).
 pdf: setup browser

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kb.project import Project
+from kb.snippets.pytest_plugin import wait_for_snippets
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -30,8 +31,9 @@ def project() -> Project:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> dict:
+def built_site(tmp_path_factory, pytestconfig) -> dict:
     """The real site, built once with `mkdocs build --strict`, plus its snippet report."""
+    wait_for_snippets(pytestconfig)  # the session's own runs fill the cache: the build reuses them
     out = tmp_path_factory.mktemp("site")
     report = out / "snippets.json"
     result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(out / "site")],
@@ -42,10 +44,15 @@ def built_site(tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="session")
 def offline_site(tmp_path_factory) -> Path:
-    """The offline build (`KB_OFFLINE=1`), snippets not re-executed."""
+    """The offline build made by the exact `make offline` that `pages.yml` runs.
+
+    Only the output folder and this venv are passed in (``-o`` keeps make from reinstalling
+    it); snippets are not re-executed (``KB_EXECUTE=false``), the built site checks those.
+    """
     out = tmp_path_factory.mktemp("offline") / "site"
-    result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(out)], ROOT,
-                 {"KB_OFFLINE": "true", "KB_EXECUTE": "false"})
+    venv = BIN.parent
+    result = run(["make", "-o", f"{venv}/.installed", "offline", f"VENV={venv}",
+                  f"OFFLINE_DIR={out}"], ROOT, {"KB_EXECUTE": "false"})
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 

@@ -11,22 +11,30 @@ from pytest_codeblocks.main import extract_from_file
 from conftest import BIN, GOOD_PAGE, ROOT, run
 
 BROKEN = {
-    # name: (snippet source, stated output, expected message)
-    "raises": ("x = 1\nraise ValueError('boom')\n", "", "snippet failed"),
-    "hangs": ("while True:\n    pass\n", "", "snippet failed"),
-    "drifts": ("print(2 + 2)\n", "5\n", "snippet output differs from the stated output"),
+    # name: (snippet source, stated output, expected message, what the message must also say)
+    "raises": ("x = 1\nraise ValueError('boom')\n", "", "snippet failed", "ValueError: boom"),
+    "hangs": ("while True:\n    pass\n", "", "snippet failed", "SnippetTimeout: snippet ran longer than"),
+    "exits": ("import sys\nsys.exit(0)\n", "", "snippet failed", "called sys.exit(0)"),
+    "os-exits": ("import os\nos._exit(0)\n", "", "snippet failed", "ended its process with exit status 0"),
+    # Stopped by RLIMIT_CPU, or by the wall-clock limit first when the machine is busy.
+    "busy-in-c": ("sum(range(10**12))\n", "", "snippet failed", "and was killed (KB_SNIPPET_TIMEOUT)"),
+    "allocates": ("import numpy as np\nx = np.ones(4 * 10**9, dtype=np.uint8)\n", "", "snippet failed",
+                  "MemoryError"),
+    "segfaults": ("import ctypes\nctypes.string_at(0)\n", "", "snippet failed", "signal SIGSEGV"),
+    "drifts": ("print(2 + 2)\n", "5\n", "snippet output differs from the stated output", "+4"),
 }
 
 
 def broken_page(name, code, stated):
     body = GOOD_PAGE.replace("id: overfitting", f"id: {name}").replace("什么是过拟合？", f"坏例子 {name}")
+    body = body.replace("difficulty: 基础\n", "difficulty: 基础\norigin: written\n")  # no raw item of its own
     stated_block = "\n".join(f"    {line}" for line in stated.splitlines()) or "    "
     return body.replace("print(1 + 1)\n", code).replace("    2\n", stated_block + "\n")
 
 
 @pytest.fixture
 def broken_project(mini_project):
-    for name, (code, stated, _) in BROKEN.items():
+    for name, (code, stated, _, _) in BROKEN.items():
         (mini_project / f"docs/generalization/{name}.md").write_text(
             broken_page(name, code, stated), encoding="utf-8")
     return mini_project
@@ -37,16 +45,29 @@ def fence_line(path):
                 if line == "```python")
 
 
-def test_broken_snippets_fail_the_build_with_page_and_line(broken_project):
-    result = run([str(BIN / "mkdocs"), "build"], broken_project, {"KB_SNIPPET_TIMEOUT": "2"})
+def problem_messages(log: str) -> dict[str, str]:
+    """Each reported problem's text (up to the next one), by its ``path:line``."""
+    found = re.findall(r"^(?:ERROR\s+-\s+)?(docs/\S+?\.md:\d+): (.*?)(?=^(?:ERROR|INFO|WARNING)\b|\Z)",
+                       log, re.M | re.S)
+    return dict(found)
+
+
+def test_every_way_a_snippet_can_end_fails_the_build_with_page_and_line(broken_project, tmp_path):
+    report = tmp_path / "snippets.json"
+    result = run([str(BIN / "mkdocs"), "build"], broken_project,
+                 {"KB_SNIPPET_TIMEOUT": "2", "KB_SNIPPET_REPORT": str(report)})
     assert result.returncode != 0  # not strict, and still a failure
-    for name, (_, _, message) in BROKEN.items():
+    problems = problem_messages(result.stderr)
+    for name, (_, _, message, detail) in BROKEN.items():
         path = f"docs/generalization/{name}.md"
         line = fence_line(broken_project / path)
-        assert re.search(rf"{re.escape(path)}:{line}: {message}", result.stderr), (name, result.stderr)
+        assert problems.get(f"{path}:{line}", "").startswith(message), (name, result.stderr)
+        assert detail in problems[f"{path}:{line}"], (name, problems[f"{path}:{line}"])
     raising = fence_line(broken_project / "docs/generalization/raises.md") + 2
     assert f"docs/generalization/raises.md:{raising}" in result.stderr  # the raising line itself
-    assert "snippet ran longer than 2 s of CPU time" in result.stderr
+    assert f"页面中有 {len(BROKEN)} 个问题" in result.stderr  # the good page passed; every bad one is listed
+    cpu = {e["page"]: e["cpu_seconds"] for e in json.loads(report.read_text())}
+    assert cpu["docs/generalization/busy-in-c.md"] <= 2 + 2  # killed one second after the limit
 
 
 def test_broken_snippets_fail_pytest_codeblocks_with_page_and_line(broken_project):
@@ -54,11 +75,41 @@ def test_broken_snippets_fail_pytest_codeblocks_with_page_and_line(broken_projec
                   "-o", "addopts=", "docs/generalization"], broken_project,
                  {"KB_SNIPPET_TIMEOUT": "2"})
     assert result.returncode == 1
-    for name in BROKEN:
-        line = fence_line(broken_project / f"docs/generalization/{name}.md")
-        assert f"docs/generalization/{name}.md::line {line} FAILED" in result.stdout \
-            or f"FAILED docs/generalization/{name}.md::line {line}" in result.stdout, result.stdout
+    for name, (_, _, message, detail) in BROKEN.items():
+        path = f"docs/generalization/{name}.md"
+        line = fence_line(broken_project / path)
+        assert f"FAILED {path}::line {line}" in result.stdout, result.stdout
+        assert f"{path}:{line}: {message}" in result.stdout and detail in result.stdout, name
     assert "1 passed" in result.stdout  # the good page
+
+
+def page_with(name: str, *blocks: tuple[str, str]) -> str:
+    """A valid question page whose 代码 section holds ``blocks`` (source, stated output)."""
+    code = "\n".join(f"```python\n{src}```\n\n<!--pytest-codeblocks:expected-output-->\n"
+                     f"???+ success \"输出\"\n\n    ```text\n    {out}\n    ```\n" for src, out in blocks)
+    start, end = GOOD_PAGE.index("```python"), GOOD_PAGE.index("## 面试追问")
+    page = GOOD_PAGE[:start] + code + "\n" + GOOD_PAGE[end:]
+    page = page.replace("difficulty: 基础\n", "difficulty: 基础\norigin: written\n")  # no raw item of its own
+    return page.replace("id: overfitting", f"id: {name}").replace("什么是过拟合？", f"例子 {name}")
+
+
+def test_what_a_snippet_changes_in_its_process_reaches_no_other_snippet(mini_project):
+    docs = mini_project / "docs/generalization"
+    (docs / "a-chdir.md").write_text(page_with("a-chdir", ("import os\nos.chdir('/')\nprint(os.getcwd())\n", "/")),
+                                     encoding="utf-8")
+    (docs / "dtype.md").write_text(page_with(
+        "dtype",
+        ("import torch\ntorch.set_default_dtype(torch.float64)\nprint(torch.zeros(1).dtype)\n", "torch.float64"),
+        ("import warnings, sys\nwarnings.simplefilter('error')\nsys.path.insert(0, '/nowhere')\n"
+         "import numpy\nnumpy.mean = None\nprint(1)\n", "1"),
+        ("import sys, warnings, numpy, torch\nprint(torch.zeros(1).dtype, '/nowhere' in sys.path, "
+         "warnings.filters[0][0] == 'error', callable(numpy.mean))\n", "torch.float32 False False True"),
+    ), encoding="utf-8")
+    built = run([str(BIN / "mkdocs"), "build", "--strict"], mini_project)
+    assert built.returncode == 0, built.stderr  # the pages after the chdir still build
+    tested = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--codeblocks",
+                  "-o", "addopts=", "docs/generalization"], mini_project, {"KB_SNIPPET_CACHE": "off"})
+    assert "5 passed" in tested.stdout, tested.stdout
 
 
 def test_bad_front_matter_unknown_tag_and_broken_link_fail_the_build(mini_project):
@@ -93,11 +144,7 @@ def test_built_html_loads_nothing_from_other_hosts(built_site):
                    for p in built_site["dir"].rglob("*.html"))
 
 
-def test_search_index_is_segmented_by_jieba(built_site):
-    index = json.loads((built_site["dir"] / "search" / "search_index.json").read_text())
-    text = " ".join(d["text"] for d in index["docs"])
-    assert "\u200b" in text
-    assert "\u200b召回\u200b" in text and "\u200b蒸馏\u200b" in text  # words, not whole clauses
+# The search index's segmentation is tested in tests/test_search.py (test_index_is_segmented).
 
 
 def test_generated_pages_and_sections_exist(built_site, project):

@@ -1,10 +1,10 @@
 """Unrendered math fails the build with `path:line`; LaTeX eaten by YAML escapes fails `kb check`."""
 
 import pytest
-from kb.site.audit import audit_html
 
 from conftest import BIN, GOOD_PAGE, run
 from kb.cli import main
+from kb.site.audit import audit_html
 from kb.site.generated import cell
 
 PAGE = "docs/generalization/overfitting.md"

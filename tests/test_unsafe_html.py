@@ -1,10 +1,10 @@
 """One rule for unsafe HTML: each vector, planted in each field, is refused with file, line and field."""
 
 import pytest
-from kb.site.audit import audit_html
 
 from conftest import BIN, GOOD_PAGE, MINI_BANK, run
 from kb.cli import main
+from kb.site.audit import audit_html
 
 PAGE = "docs/generalization/overfitting.md"
 VECTORS = {

@@ -164,12 +164,43 @@ def cmd_check(project: Project, args) -> int:
     from kb.content.checks import check_project
 
     problems = check_project(project, duplicates=not args.no_duplicates)
+    failed, unverified = snippet_verdicts(project)
+    problems = sorted(set(problems) | set(failed))
     for problem in problems:
         print(problem)
+    for problem in unverified:  # a notice, not a problem: stdout stays the list of problems
+        print(problem, file=sys.stderr)
     pages = len(project.pages)
     print(f"{len(problems)} 个问题（{pages} 个页面，{len(project.items)} 道原始题目）"
-          + ("：每行是 文件:行号: 问题。怎么改。" if problems else ""), file=sys.stderr)
+          + ("：每行是 文件:行号: 问题。怎么改。" if problems else "")
+          + f"；{len(unverified)} 个代码片段未经担保（缓存里没有它们在当前代码上的运行结果；"
+          "`make test` 或 `mkdocs build` 会运行它们）", file=sys.stderr)
     return 1 if problems else 0
+
+
+def snippet_verdicts(project: Project) -> tuple[list, list]:
+    """Snippets whose stated output the verdict cache cannot confirm: (failed, never run).
+
+    A snippet counts as vouched for only if a run of exactly its source, against the
+    current contents of the ``kb`` files it imports, printed exactly its stated output.
+    """
+    from kb.content.pages import Problem
+    from kb.snippets.cache import SnippetCache
+    from kb.snippets.runner import Limits, Snippet
+
+    cache = SnippetCache(project.root, Limits.from_env())
+    failed, unverified = [], []
+    for page in project.pages:
+        for block in page.snippets():
+            entry = cache.lookup(Snippet(block.code, block.expected_output, page.path, block.lineno))
+            if entry is None:
+                unverified.append(Problem(page.path, block.lineno, "not vouched for: no run of this "
+                                          "snippet and stated output against the current kb code"))
+            elif not entry.ok:
+                lines = entry.problem.strip().splitlines()
+                summary = lines[0].rstrip(":") + (f": {lines[-1]}" if lines[0] == "snippet failed:" else "")
+                failed.append(Problem(page.path, block.lineno, f"at its last run, {summary}"))
+    return failed, unverified
 
 
 def cmd_new(project: Project, args) -> int:
@@ -187,12 +218,15 @@ def cmd_new(project: Project, args) -> int:
 def cmd_update_output(project: Project, args) -> int:
     """Rewrite (or check) the stated outputs of pages from real runs."""
     from kb.content.pages import question_paths
+    from kb.snippets.executor import shared
     from kb.snippets.outputs import update_page
+    from kb.snippets.runner import Limits
 
+    executor = shared(project.root, Limits.from_env())
     paths = args.pages or question_paths(project.docs)
     failed = stale = 0
     for path in paths:
-        result = update_page(Path(path), project.docs, write=not args.check)
+        result = update_page(Path(path), project.docs, write=not args.check, executor=executor)
         for problem in result.problems or []:
             print(problem)
         failed += bool(result.problems)

@@ -18,6 +18,7 @@ from pymdownx.slugs import slugify
 
 from kb.bank.mapping import Entry, coverage_problems, pages_sources
 from kb.bank.matching import page_duplicate_problems
+from kb.content.answer import check_answer
 from kb.content.pages import Page, Problem, iter_fences, page_rel, strip_fences
 from kb.content.safety import front_matter_html_problems, unsafe_html
 from kb.content.suggest import did_you_mean, nearest_first
@@ -237,6 +238,7 @@ def check_page(page: Page, project: Project, ids: set[str], by_page: dict[str, l
         *check_html(page),
         *check_scaffold(page),
         *check_anatomy(page),
+        *check_answer(page),
         *check_links(page, path, project.docs),
         *check_page_refs(page, ids, by_page),
     ]

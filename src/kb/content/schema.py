@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from kb.content.suggest import did_you_mean
 
-#: Topic folder -> Chinese section name, in site order.
+#: Topic folder -> Chinese section name, in the order a learner reads them: the navigation,
+#: the home page's topic cards and the practice filters follow it (kb.site.reading).
 TOPICS: dict[str, str] = {
     "ml": "经典机器学习",
     "evaluation": "模型评估",

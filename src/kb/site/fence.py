@@ -4,24 +4,23 @@ Registered in ``mkdocs.yml`` as a ``pymdownx.superfences`` custom fence. The pag
 snippets are queued by :class:`kb.site.plugin.KbPlugin` before the page is
 rendered (parsed with pytest-codeblocks' own parser, so the build and
 ``pytest --codeblocks`` see the same blocks); each ```python fence that Markdown
-renders takes the next one, runs it with :func:`kb.snippets.runner.run_snippet` and
-compares its output with the output the page states. The source is rendered by
+renders takes the next one and waits for its verdict from
+:class:`kb.snippets.executor.Executor` (the plugin submitted every snippet of the site
+before the first page rendered, so they run in parallel, each in a fresh process). The source is rendered by
 markdown-exec's ``base_format``; the output is shown once, by the page's own
 "输出" block, which the build has just proved equal to the real output.
 """
 
 from __future__ import annotations
 
-import hashlib
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from markdown_exec import base_format
 from pytest_codeblocks.main import CodeBlock
 
 from kb.content.pages import Problem
-from kb.snippets.runner import DEFAULT_TIMEOUT, check_snippet
+from kb.snippets.executor import Executor
+from kb.snippets.runner import Snippet
 
 
 @dataclass
@@ -30,8 +29,7 @@ class SnippetQueue:
 
     path: str
     pending: list[CodeBlock]
-    timeout: float = DEFAULT_TIMEOUT
-    fingerprint: str = ""
+    executor: Executor
     executed: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -72,31 +70,13 @@ def _shown_only(code: str, **kwargs) -> str:  # noqa: ARG001
     return ""
 
 
-#: Verdicts of snippets already run in this process, by (code, stated output, library
-#: fingerprint). `mkdocs serve` rebuilds the whole site on every save; snippets are
-#: deterministic, so an unchanged snippet against an unchanged `kb` need not run again.
-_verdicts: dict[tuple[str, str | None, str], str | None] = {}
-
-
-def library_fingerprint() -> str:
-    """Changes whenever a file of the installed ``kb`` package changes."""
-    root = Path(__file__).resolve().parents[1]
-    stamp = [(str(p), p.stat().st_mtime_ns) for p in sorted(root.rglob("*.py"))]
-    return hashlib.sha256(repr(stamp).encode()).hexdigest()
-
-
 def check(block: CodeBlock, queue: SnippetQueue) -> None:
-    """Execute ``block`` and record a problem when it fails or its output differs."""
-    key = (block.code, block.expected_output, queue.fingerprint)
-    start = time.process_time()
-    if key not in _verdicts:
-        _verdicts[key] = check_snippet(block.code, block.expected_output, path=queue.path,
-                                       line=block.lineno, timeout=queue.timeout)
-    problem = _verdicts[key]
-    queue.executed.append({"page": queue.path, "line": block.lineno, "ok": problem is None,
-                           "cpu_seconds": round(time.process_time() - start, 3)})
-    if problem:
-        queue.problems.append(Problem(queue.path, block.lineno, problem))
+    """Wait for ``block``'s verdict and record a problem when it failed or its output differs."""
+    verdict = queue.executor.submit(Snippet(block.code, block.expected_output, queue.path, block.lineno)).result()
+    queue.executed.append({"page": queue.path, "line": block.lineno, "ok": verdict.problem is None,
+                           "cpu_seconds": round(verdict.cpu_seconds, 3), "cached": verdict.cached})
+    if verdict.problem:
+        queue.problems.append(Problem(queue.path, block.lineno, verdict.problem))
 
 
 __all__ = ["SnippetQueue", "formatter", "validator"]

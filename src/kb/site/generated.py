@@ -17,7 +17,8 @@ from urllib.parse import quote
 from kb.bank.mapping import Entry
 from kb.bank.parse import Item
 from kb.content.pages import Page, page_rel
-from kb.content.schema import DIFFICULTIES, TOPICS
+from kb.content.schema import TOPICS
+from kb.site.reading import by_topic
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|$])")
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -79,26 +80,6 @@ def page_header(page: Page) -> str:
     return "*也可以这样问：" + " · ".join(escape(a) for a in aliases) + "*\n\n"
 
 
-def corrections_section(page: Page) -> str:
-    """The 勘误 section from ``corrections``."""
-    fixes = page.meta.get("corrections") or []
-    if not fixes:
-        return ""
-    out = ["## 勘误", "", "原始题库中以下说法有误或有误导性，本页已更正：", ""]
-    for fix in fixes:
-        out += [
-            f'!!! failure "原文（{escape(fix["source"])}）"',
-            "",
-            f"    {escape(fix['original'])}",
-            "",
-            f"    **更正**：{fix['correction'].strip()}",
-            "",
-            f"    **原因**：{fix['why'].strip()}",
-            "",
-        ]
-    return "\n".join(out) + "\n"
-
-
 def related_section(page: Page, site: Site) -> str:
     """The 相关问题 section from ``related``."""
     ids = site.by_id()
@@ -134,46 +115,15 @@ def sources_section(page: Page, site: Site, repo_url: str | None) -> str:
     return "\n".join(out) + "\n"
 
 
-def decorate(markdown: str, page: Page, site: Site, repo_url: str | None) -> str:
-    """Add the generated parts to a question page's Markdown."""
-    fixes = corrections_section(page)
-    marker = re.search(r"^## 面试追问\s*$", markdown, re.M)
-    if marker and fixes:
-        markdown = markdown[: marker.start()] + fixes + "\n" + markdown[marker.start():]
-    elif fixes:
-        markdown = markdown.rstrip() + "\n\n" + fixes
-    return (page_header(page) + markdown.rstrip() + "\n\n"
+def decorate(markdown: str, page: Page, site: Site, repo_url: str | None, fixes: str = "") -> str:
+    """Add the generated parts to a question page's Markdown.
+
+    ``fixes`` (the 勘误 section, :func:`kb.site.errata.corrections_section`) goes after
+    面试追问, the last hand-written part: the answer comes first, the raw banks' errors after.
+    """
+    fixes = fixes and fixes.rstrip() + "\n\n"
+    return (page_header(page) + markdown.rstrip() + "\n\n" + fixes
             + related_section(page, site) + sources_section(page, site, repo_url))
-
-
-def errata_page(site: Site) -> str:
-    """The site-wide 勘误表, from every page's ``corrections``."""
-    pages = [p for p in site.pages if p.meta.get("corrections")]
-    total = sum(len(p.meta["corrections"]) for p in pages)
-    out = ["# 勘误表", "",
-           f"原始题库中共有 {total} 处错误或误导性说法在 {len(pages)} 个页面中得到更正。"
-           "本页由各页面的 `corrections` 自动生成。“来源”写作 `题库编号:行号`，"
-           "编号是 [来源](sources.md) 页中原始题库文件名的前三位。", ""]
-    for topic, name in TOPICS.items():
-        group = [p for p in pages if p.meta.get("topic") == topic]
-        if not group:
-            continue
-        out += [f"## {name}", ""]
-        for p in group:
-            out += [f"### [{escape(p.meta['title'])}]({page_rel(p)})", ""]
-            out += ["| 来源 | 原文 | 更正 | 原因 |", "|---|---|---|---|"]
-            for fix in p.meta["corrections"]:
-                cells = [short_source(fix["source"]), escape(fix["original"]),
-                         *(cell(fix[k]) for k in ("correction", "why"))]
-                out.append("| " + " | ".join(cells) + " |")
-            out.append("")
-    return "\n".join(out) + "\n"
-
-
-def short_source(key: str) -> str:
-    """``000_943af2….txt:5`` -> ``000:5``: the bank's number prefix and the item's line."""
-    file, _, line = str(key).rpartition(":")
-    return f"{file.split('_')[0]}:{line}"
 
 
 #: Inline or display math in Markdown text.
@@ -261,22 +211,16 @@ def stats_page(site: Site, snippet_count: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def difficulty_rank(page: Page) -> int:
-    """Position of the page's difficulty in :data:`kb.content.schema.DIFFICULTIES` (unknown last)."""
-    level = page.meta.get("difficulty")
-    return DIFFICULTIES.index(level) if level in DIFFICULTIES else len(DIFFICULTIES)
-
-
 TAGS_PAGE = "# 标签索引\n\n按标签浏览全部题目。\n\n<!-- material/tags -->\n"
 
 
 def nav(site: Site, extra: Iterable[tuple[str, str]]) -> list:
-    """The navigation: home, one section per topic (schema order), then the generated pages."""
+    """The navigation: home, one section per topic, in reading order, then the generated pages.
+
+    The order is :func:`kb.site.reading.by_topic`: topics as in the schema, pages easiest first.
+    """
     sections: list = [{"首页": "index.md"}]
-    for topic, name in TOPICS.items():
-        pages = sorted((p for p in site.pages if p.meta.get("topic") == topic),
-                       key=lambda p: (difficulty_rank(p), p.meta.get("title", "")))
-        if pages:
-            sections.append({name: [page_rel(p) for p in pages]})
+    for topic, pages in by_topic(site.pages).items():
+        sections.append({TOPICS[topic]: [page_rel(p) for p in pages]})
     sections.append({"总览": [{title: path} for title, path in extra]})
     return sections

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.content.pages import Problem, load_page
-from kb.snippets.runner import run_snippet
+from kb.snippets.executor import Executor, shared
+from kb.snippets.runner import Limits, Snippet
 
 MARKER = "<!--pytest-codeblocks:expected-output-->"
 ADMONITION = '???+ success "输出"'
@@ -33,19 +34,27 @@ def output_block(output: str) -> list[str]:
     return ["", MARKER, ADMONITION, "", "    ```text", *body, "    ```"]
 
 
-def update_page(path: Path, docs_dir: Path | None = None, *, write: bool = True) -> Update:
+def update_page(path: Path, docs_dir: Path | None = None, *, write: bool = True,
+                executor: Executor | None = None) -> Update:
     """Run every ```python block of ``path`` and rewrite its stated output.
 
-    A block that raises keeps its old stated output and is reported as a problem.
+    The blocks run as in the build (in parallel, each in a fresh process); a block that
+    fails keeps its old stated output and is reported as a problem. Each output written
+    is recorded in the verdict cache, so ``kb check`` then vouches for it.
     """
+    executor = executor or shared(Path.cwd(), Limits.from_env())
     page = load_page(path, docs_dir)
     result = Update(page.path, problems=list(page.problems))
     if page.problems:
         return result
     lines = path.read_text(encoding="utf-8").split("\n")
     fences = {f.line: f for f in page.fences()}
-    for block in sorted(page.snippets(), key=lambda b: -b.lineno):
-        run = run_snippet(block.code, path=page.path, first_line=block.lineno + 1)
+    blocks = sorted(page.snippets(), key=lambda b: -b.lineno)
+    runs = [executor.run(Snippet(b.code, b.expected_output, page.path, b.lineno)) for b in blocks]
+    for block, future in zip(blocks, runs):
+        run = future.result()
+        if not run.error:
+            executor.vouch(Snippet(block.code, run.output, page.path, block.lineno), run)
         if run.error:
             result.problems.append(Problem(page.path, block.lineno, f"snippet failed:\n{run.error}"))
             continue

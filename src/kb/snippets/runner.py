@@ -1,9 +1,10 @@
-"""Run one snippet exactly as both the site build and pytest-codeblocks do.
+"""Run one snippet in the current process, exactly as the build and pytest do.
 
-Both sides call :func:`run_snippet` (the build directly, pytest through
-:mod:`kb.snippets.pytest_plugin`), so "the output of a snippet" means one thing:
-everything written to ``sys.stdout`` while it runs, after the same seeding,
-under the same time limit.
+The build and ``pytest --codeblocks`` both run every snippet through
+:class:`kb.snippets.executor.Executor`, which runs :func:`run_snippet` in a fresh
+child process (:mod:`kb.snippets.zygote`). So "the output of a snippet" means one
+thing: everything written to ``sys.stdout`` while it runs, after the same seeding,
+under the same limits, and :func:`judge` turns a run into one verdict message.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-#: CPU seconds a snippet may use before it is stopped (override with ``KB_SNIPPET_TIMEOUT``).
-DEFAULT_TIMEOUT = float(os.environ.get("KB_SNIPPET_TIMEOUT", "20"))
+#: CPU seconds a snippet may use before it is stopped (``timeout`` in mkdocs.yml, ``KB_SNIPPET_TIMEOUT``).
+DEFAULT_TIMEOUT = 20.0
+#: MiB of private memory a snippet's process may map (``memory`` in mkdocs.yml, ``KB_SNIPPET_MEMORY``).
+DEFAULT_MEMORY = 2048
 
 log = logging.getLogger("mkdocs.plugins.kb.snippets")
 
@@ -32,6 +35,43 @@ SEED = 0
 
 class SnippetTimeout(Exception):
     """Raised inside a snippet that runs longer than its time limit."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a snippet may use; part of every cached verdict's key.
+
+    Attributes:
+        timeout: CPU seconds (the wall-clock limit is ``WALL_FACTOR`` times as long).
+        memory: MiB of private memory of the snippet's process (``RLIMIT_DATA``), the
+            libraries preloaded by the warm parent included (about 350 MiB).
+    """
+
+    timeout: float = DEFAULT_TIMEOUT
+    memory: int = DEFAULT_MEMORY
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The limits set by ``KB_SNIPPET_TIMEOUT`` and ``KB_SNIPPET_MEMORY``, read now."""
+        return cls(float(os.environ.get("KB_SNIPPET_TIMEOUT", DEFAULT_TIMEOUT)),
+                   int(os.environ.get("KB_SNIPPET_MEMORY", DEFAULT_MEMORY)))
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One ```python block of a page, with the output the page states for it.
+
+    Attributes:
+        code: The block's source.
+        expected: The stated output, or ``None`` when the page states none.
+        path: The page, relative to the project root (``docs/...``).
+        line: The page line of the opening fence (problems are reported there).
+    """
+
+    code: str
+    expected: str | None
+    path: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -46,6 +86,10 @@ class SnippetResult:
     output: str
     error: str | None = None
     warnings: tuple[str, ...] = ()
+    #: CPU seconds the run took (measured by the parent of an isolated run).
+    cpu_seconds: float = 0.0
+    #: Files of the ``kb`` package the run had imported, relative to the package folder.
+    modules: tuple[str, ...] = ()
 
 
 def warm_up() -> None:
@@ -61,6 +105,12 @@ def warm_up() -> None:
         return
     import numpy  # noqa: F401
     import sklearn  # noqa: F401
+    import sklearn.datasets  # noqa: F401  (the modules most pages import: once, in the warm parent)
+    import sklearn.linear_model  # noqa: F401
+    import sklearn.metrics  # noqa: F401
+    import sklearn.model_selection  # noqa: F401
+    import sklearn.pipeline  # noqa: F401
+    import sklearn.preprocessing  # noqa: F401
     import torch
     import torch._dynamo  # noqa: F401  (imported lazily by the first optimizer step)
     import torch.optim  # noqa: F401
@@ -166,7 +216,7 @@ def run_snippet(
             compiled = compile_snippet(code, path, first_line)
             with time_limit(timeout):
                 exec(compiled, {"__name__": "__main__"})
-        except Exception as exc:  # noqa: BLE001 - any failure is reported, not raised
+        except BaseException as exc:  # noqa: BLE001 - sys.exit() included: reported, not raised
             error = format_error(exc, path)
     noted = tuple(dict.fromkeys(f"{w.category.__name__}: {str(w.message).splitlines()[0]}"
                                 for w in caught))
@@ -175,15 +225,24 @@ def run_snippet(
 
 def check_snippet(code: str, expected: str | None, *, path: str, line: int,
                   timeout: float = DEFAULT_TIMEOUT) -> str | None:
-    """Run the snippet whose fence opens at page ``line``; what is wrong with it, if anything.
+    """Run the snippet whose fence opens at page ``line`` in this process; what is wrong, if anything.
+
+    The build and pytest use :class:`kb.snippets.executor.Executor` instead, which runs
+    each snippet in a fresh process; this is the same check without the isolation.
 
     Returns:
         ``None`` when it ran and printed exactly ``expected``; otherwise a message
         (the traceback, or a diff of stated versus real output).
     """
     result = run_snippet(code, path=path, first_line=line + 1, timeout=timeout)
+    return judge(Snippet(code, expected, path, line), result)
+
+
+def judge(snippet: Snippet, result: SnippetResult) -> str | None:
+    """The problem with ``result`` as a run of ``snippet``, or ``None`` when it is right."""
+    expected = snippet.expected
     for warning in result.warnings:
-        log.info("%s:%d: snippet warning: %s", path, line, warning)
+        log.info("%s:%d: snippet warning: %s", snippet.path, snippet.line, warning)
     if result.error:
         return f"snippet failed:\n{result.error}"
     if expected is None:
@@ -199,4 +258,12 @@ def format_error(exc: BaseException, path: str) -> str:
     """Format ``exc`` keeping only frames from the snippet itself (no venv paths)."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == path]
     lines = [f"  {path}:{f.lineno}: {f.line}" for f in frames]
-    return "\n".join([*lines, f"{type(exc).__name__}: {exc}"])
+    message = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, SystemExit):
+        message = f"SystemExit: the snippet called sys.exit({exc.code!r}); a snippet must run to its end"
+    elif isinstance(exc, MemoryError) or "can't allocate memory" in str(exc):
+        message += f" (over the snippet memory limit? {MEMORY_HINT})"
+    return "\n".join([*lines, message])
+
+
+MEMORY_HINT = f"a snippet may use `memory` MiB, KB_SNIPPET_MEMORY, default {DEFAULT_MEMORY}"

@@ -1,0 +1,90 @@
+"""The parent's side of the zygote: submit snippets, get futures of their results.
+
+A :class:`Pool` starts ``python -m kb.snippets.zygote`` (see there for the isolation and
+the limits), writes requests to its stdin and resolves futures from its stdout on a
+reader thread. Submitting never blocks; the zygote runs ``workers`` children at a
+time, so a build can submit every snippet of the site as soon as the pages are known.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+import threading
+from concurrent.futures import Future
+
+from kb.snippets.runner import Limits, SnippetResult
+
+
+class Pool:
+    """One warm zygote and the futures of the runs it has not answered yet.
+
+    Args:
+        workers: Children run at once (default: one per core).
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kb.snippets.zygote", str(self.workers)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "PYTHONHASHSEED": "0"})
+        self._ids = itertools.count()
+        self._futures: dict[int, Future] = {}
+        self._lock = threading.Lock()
+        self.ready = threading.Event()
+        #: The largest resident size of any child so far, in MiB (for the benchmark).
+        self.peak_rss_mb = 0
+        self._reader = threading.Thread(target=self._read, name="kb-snippet-pool", daemon=True)
+        self._reader.start()
+
+    def submit(self, code: str, *, path: str, first_line: int, limits: Limits) -> Future:
+        """Queue one run; the future's result is a :class:`SnippetResult`."""
+        future: Future = Future()
+        with self._lock:
+            request_id = next(self._ids)
+            self._futures[request_id] = future
+            request = {"id": request_id, "code": code, "path": path, "first_line": first_line,
+                       "timeout": limits.timeout, "memory": limits.memory}
+            try:
+                self.proc.stdin.write((json.dumps(request) + "\n").encode())
+                self.proc.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                self._futures.pop(request_id)
+                future.set_result(SnippetResult("", "the snippet pool has stopped"))
+        return future
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            message = json.loads(line)
+            if message.get("ready"):
+                self.ready.set()
+                continue
+            self.peak_rss_mb = max(self.peak_rss_mb, message.get("max_rss_mb", 0))
+            with self._lock:
+                future = self._futures.pop(message["id"])
+            future.set_result(SnippetResult(message["output"], message["error"], tuple(message["warnings"]),
+                                            message["cpu_seconds"], tuple(message["modules"])))
+        self.ready.set()
+        with self._lock:  # the zygote died: fail what it still owed, never hang
+            owed, self._futures = self._futures, {}
+        for future in owed.values():
+            future.set_result(SnippetResult("", f"the snippet pool stopped (exit status {self.proc.wait()})"))
+
+    def close(self) -> None:
+        """Stop the zygote (running children are killed) and wait for it."""
+        try:
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._reader.join(timeout=5)
+
+
+__all__ = ["Pool"]
