@@ -72,7 +72,9 @@ class LogisticRegressionGD:
         self.max_iter = max_iter
         self.tol = tol
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> LogisticRegressionGD:
+    # The quoted return type is deliberate: unquoted, griffe turns it into a cross-reference that
+    # mkdocs-autorefs cannot resolve "closest" in the offline (.html URL) build, a strict-mode warning.
+    def fit(self, X: np.ndarray, y: np.ndarray) -> "LogisticRegressionGD":  # noqa: UP037
         """Fit the weights and the intercept.
 
         Args:
