@@ -9,7 +9,7 @@ BIN     = $(VENV)/bin
 TORCH  ?= torch==2.13.0
 export NO_MKDOCS_2_WARNING = 1
 
-.PHONY: setup browser tools serve site offline check test clean
+.PHONY: setup browser tools serve site offline pdf check test clean
 
 setup: $(VENV)/.installed
 
@@ -20,12 +20,15 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+# Debian's Chromium for the browser tests and the PDF (Playwright drives it; it never downloads a
+# browser), Noto CJK so Chinese does not print as boxes, and poppler's pdftotext for the PDF test.
+DEBIAN_PACKAGES = chromium fonts-noto-cjk poppler-utils
 browser:
-	@command -v chromium >/dev/null 2>&1 || [ -n "$$KB_CHROMIUM" ] || { \
+	@{ command -v chromium >/dev/null 2>&1 || [ -n "$$KB_CHROMIUM" ]; } \
+	  && command -v pdftotext >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Chromium is missing: install Debian's chromium, or set KB_CHROMIUM=/path/to/chrome"; exit 1; fi; }
+	    apt-get update -qq && apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
+	  else echo "Missing: install Debian's $(DEBIAN_PACKAGES) (or set KB_CHROMIUM=/path/to/chrome)"; exit 1; fi; }
 
 serve: setup
 	$(BIN)/mkdocs serve
@@ -35,6 +38,10 @@ site: setup
 
 offline: setup
 	KB_OFFLINE=1 $(BIN)/mkdocs build --strict --site-dir site-offline
+
+# One PDF of the whole bank (cover, contents by topic, every page, the errata table).
+pdf: setup browser
+	$(BIN)/kb pdf -o kb.pdf
 
 check: setup
 	$(BIN)/kb check
@@ -50,4 +57,4 @@ test: setup browser tools
 	$(BIN)/pytest
 
 clean:
-	rm -rf site site-offline .pytest_cache
+	rm -rf site site-offline kb.pdf .pytest_cache

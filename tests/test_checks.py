@@ -100,3 +100,31 @@ def test_a_correction_must_cite_an_item_the_page_merges(mini_project, capsys):
 def test_the_real_site_passes_kb_check(project, capsys):
     code, out = check(project.root, capsys)
     assert (code, out) == (0, [])
+
+
+def test_a_written_page_needs_no_raw_source_but_may_not_claim_one(mini_project, capsys):
+    written = GOOD_PAGE.replace("difficulty:", "origin: written\ndifficulty:")
+    write(mini_project, "overfitting", written)
+    code, out = check(mini_project, capsys)
+    assert code == 1
+    assert any("docs/generalization/overfitting.md:" in line and "origin is 'written'" in line
+               and "000_mini.txt:3" in line for line in out), out
+
+
+def test_a_raw_page_with_no_mapped_item_is_reported(mini_project, capsys):
+    write(mini_project, "extra", GOOD_PAGE.replace("id: overfitting", "id: extra")
+          .replace("title: 什么是过拟合？", "title: 另一道题？"))
+    code, out = check(mini_project, capsys)
+    assert any(line.startswith("docs/generalization/extra.md:1:") and "origin: written" in line
+               for line in out), out
+
+
+def test_a_written_page_passes_and_has_no_corrections(mini_project, capsys):
+    page = (GOOD_PAGE.replace("id: overfitting", "id: extra")
+            .replace("title: 什么是过拟合？", "title: 什么是梯度下降？")
+            .replace("difficulty:", "origin: written\ndifficulty:").replace("aliases: [泛化差]", "aliases: [GD]")
+            .replace("模型在训练集上好、在新数据上差。", "沿负梯度方向迭代更新参数。")
+            .replace("训练误差低、验证误差高，两者差距大。", "每步按学习率乘以梯度更新参数。")
+            .replace("怎么判断？看学习曲线。", "学习率怎么选？"))
+    write(mini_project, "extra", page)
+    assert check(mini_project, capsys) == (0, [])

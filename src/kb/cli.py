@@ -44,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("pages", nargs="*", type=Path, help="pages (default: all question pages)")
     p.add_argument("--check", action="store_true", help="only report pages whose output is stale")
 
+    p = sub.add_parser("pdf", help="print the whole bank to one PDF (headless Chromium)")
+    p.add_argument("-o", "--output", type=Path, default=Path("kb.pdf"), help="the PDF to write (default kb.pdf)")
+    p.add_argument("--site-dir", type=Path, help="an already built site (default: build one now)")
+
     p = sub.add_parser("schema", help="print the front matter reference (or refresh CONTRIBUTING.md)")
     p.add_argument("--write", type=Path, help="replace the reference between the kb:schema markers")
 
@@ -310,9 +314,36 @@ def cmd_schema(project: Project, args) -> int:
     return 0
 
 
+def cmd_pdf(project: Project, args) -> int:
+    """Build the site (unless given one) and print it to one PDF."""
+    import subprocess
+    import tempfile
+
+    from kb.site.pdf import PdfError, print_pdf
+
+    output = args.output.resolve()
+    named = re.search(r"^site_name:\s*(.+)$", (project.root / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    site_name = named.group(1).strip() if named else "kb"
+    try:
+        if args.site_dir:
+            print_pdf(args.site_dir, output, project, site_name=site_name)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", tmp],
+                                       cwd=project.root)
+                if build.returncode:
+                    raise UsageError("mkdocs build failed (see above); no PDF written")
+                print_pdf(Path(tmp), output, project, site_name=site_name)
+    except PdfError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"wrote {output} ({output.stat().st_size // 1024} KiB)")
+    return 0
+
+
 COMMANDS = {
     "ingest": cmd_ingest, "sources": cmd_sources, "import": cmd_import, "check": cmd_check,
     "new": cmd_new, "update-output": cmd_update_output, "schema": cmd_schema,
+    "pdf": cmd_pdf,
 }
 
 if __name__ == "__main__":

@@ -179,7 +179,16 @@ def check_page_refs(page: Page, ids: set[str], by_page: dict[str, list[Entry]]) 
     for rid in page.meta.get("related") or []:
         if rid not in ids:
             problems.append(Problem(page.path, page.line_of("related"), f"related: no page with id {rid!r}"))
-    merged = {e.key for e in by_page.get(page_rel(page), [])}
+    entries = by_page.get(page_rel(page), [])
+    merged = {e.key for e in entries}
+    if page.written and entries:
+        problems.append(Problem(page.path, page.line_of("origin"),
+            f"origin is 'written', but sources/mapping.yml maps {len(entries)} raw item(s) here "
+            f"({entries[0].key}, ...): drop `origin: written`, or map those items elsewhere"))
+    elif not page.written and not entries and page.meta:
+        problems.append(Problem(page.path, 1,
+            "no raw item of sources/mapping.yml is mapped to this page: map its raw items, or add "
+            "`origin: written` to the front matter if the page was written for the knowledge base"))
     for i, fix in enumerate(page.meta.get("corrections") or [], 1):
         if isinstance(fix, dict) and fix.get("source") not in merged:
             problems.append(Problem(page.path, page.line_of("corrections"),

@@ -60,6 +60,7 @@ class Page:
         body: The Markdown after the front matter.
         body_line: 1-based page line where ``body`` starts.
         problems: Front matter problems found while reading.
+        text: The whole file, front matter included (for line numbers of keys).
     """
 
     path: str
@@ -77,6 +78,11 @@ class Page:
     def id(self) -> str:
         """The page id (the file name without ``.md``)."""
         return Path(self.path).stem
+
+    @property
+    def written(self) -> bool:
+        """Whether the page was written for the knowledge base rather than merged from raw banks."""
+        return self.meta.get("origin") == "written"
 
     def fences(self) -> list[Fence]:
         """All fenced blocks of the body, with page line numbers."""

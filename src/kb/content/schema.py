@@ -12,18 +12,21 @@ from dataclasses import dataclass
 
 #: Topic folder -> Chinese section name, in site order.
 TOPICS: dict[str, str] = {
+    "ml": "经典机器学习",
     "evaluation": "模型评估",
     "generalization": "泛化与正则化",
     "data": "数据",
     "ensemble": "集成与调参",
-    "coding": "编程题",
+    "dl": "深度学习基础",
     "training": "训练与优化",
+    "transformer": "Transformer 与预训练",
+    "llm": "NLP 与大模型",
     "distributed": "分布式与并行",
     "compression": "模型压缩",
     "deployment": "部署与推理",
     "transfer": "迁移与适应",
     "trust": "可信 AI",
-    "llm": "NLP 与大模型",
+    "coding": "编程题",
     "industry": "产业与伦理",
 }
 
@@ -35,6 +38,9 @@ TAGS: tuple[str, ...] = (
     "数据质量", "数据预处理", "数据增强", "类别不平衡", "标签噪声", "特征工程",
     # 经典方法
     "集成学习", "超参数", "无监督学习", "强化学习", "从零实现", "分类算法",
+    "线性模型", "决策树", "支持向量机", "降维", "聚类", "损失函数", "概率与信息论",
+    # 深度学习基础
+    "反向传播", "激活函数", "参数初始化", "归一化", "卷积神经网络", "循环神经网络", "计算机视觉",
     # 训练
     "优化器", "学习率", "梯度", "训练加速", "混合精度", "显存", "计算资源", "能耗",
     # 分布式与压缩
@@ -47,11 +53,16 @@ TAGS: tuple[str, ...] = (
     "可解释性", "鲁棒性", "对抗样本", "安全", "隐私", "联邦学习", "公平性",
     # NLP 与大模型
     "中文分词", "序列模型", "Transformer", "长文本", "大模型", "NLP 应用",
+    "注意力机制", "位置编码", "Tokenizer", "词向量", "预训练", "解码策略", "KV 缓存", "混合专家",
+    "参数高效微调", "RAG", "幻觉", "提示工程", "大模型评估", "智能体",
     # 产业
     "创业", "伦理", "监管", "人才", "产业",
     # 工具
     "PyTorch", "scikit-learn", "NumPy",
 )
+
+#: Where a page comes from: merged raw-bank items, or written for the knowledge base.
+ORIGINS: tuple[str, ...] = ("raw", "written")
 
 #: Difficulty levels, easiest first.
 DIFFICULTIES: tuple[str, ...] = ("基础", "进阶", "高级")
@@ -96,6 +107,9 @@ FIELDS: tuple[Field, ...] = (
     Field("corrections", "列表，每项含 " + "、".join(f"`{k}`" for k in CORRECTION_KEYS), False,
           "对原始题库错误说法的勘误；全站勘误页由此生成。"),
     Field("related", "页面 id 列表", False, "相关问题，生成在页面末尾的 “相关问题” 一节。"),
+    Field("origin", "`raw` / `written`（默认 `raw`）", False,
+          "`raw`：本页合并原始题库中的题目（见 `sources/mapping.yml`）；`written`：本页是为知识库专门撰写的"
+          "经典面试题，不来自任何原始题库，因此不得有 `corrections`，也不得出现在来源映射中。"),
     Field("last_reviewed", "日期 `YYYY-MM-DD`", False,
           "最近一次人工核对事实的日期；产业、法规等非技术问题必填。"),
 )
@@ -171,6 +185,11 @@ def validate_front_matter(meta: object, *, topic_dir: str, stem: str) -> list[tu
                 for k in CORRECTION_KEYS:
                     if not isinstance(entry[k], str) or not entry[k].strip():
                         bad("corrections", f"correction #{i}: {k!r} must be a non-empty string")
+    origin = meta.get("origin", "raw")
+    if origin not in ORIGINS:
+        bad("origin", f"origin must be one of {', '.join(ORIGINS)}")
+    elif origin == "written" and meta.get("corrections"):
+        bad("corrections", "a page with origin 'written' has no raw claim to correct: remove corrections")
     reviewed = meta.get("last_reviewed")
     if reviewed is not None and not isinstance(reviewed, dt.date):
         bad("last_reviewed", "last_reviewed must be a date YYYY-MM-DD")

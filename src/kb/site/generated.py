@@ -121,8 +121,11 @@ def sources_section(page: Page, site: Site, repo_url: str | None) -> str:
             item = site.item(e.key)
             title = escape(item.heading) if item else "（题库中不存在）"
             out.append(f"- `{e.file}` 第 {e.line} 行：{title}")
+    elif page.written:
+        out.append("本页是为知识库专门撰写的经典面试题，不来自原始题库（因此没有勘误）。"
+                   f"两类页面的数量见[统计]({link(rel, 'stats.md')})。")
     else:
-        out.append("本页不对应原始题库中的题目（新增题目）。")
+        out.append("本页尚未对应原始题库中的题目。")
     if repo_url:
         report = (f"{repo_url.rstrip('/')}/issues/new?template=report-error.yml"
                   f"&page={quote(page.id)}&title={quote('[勘误] ' + page.id)}")
@@ -191,7 +194,8 @@ def sources_page(site: Site) -> str:
            f"| 待撰写 | {counts['planned']} |",
            f"| 搁置 | {counts['set-aside']} |",
            f"| 合并后的页面 | {len(merged_pages)} |",
-           f"| 因重复而合并的题目 | {counts['merged'] - len(merged_pages)} |", ""]
+           f"| 因重复而合并的题目 | {counts['merged'] - len(merged_pages)} |",
+           f"| 为知识库专门撰写的页面（不来自原始题库） | {sum(1 for p in site.pages if p.written)} |", ""]
     files = sorted({i.file for i in site.items})
     for file in files:
         out += [f"## `{file}`", "", "| 行 | 编号 | 原题 | 去向 |", "|---|---|---|---|"]
@@ -213,21 +217,27 @@ def sources_page(site: Site) -> str:
 def stats_page(site: Site, snippet_count: int) -> str:
     """Counts per topic: pages, merged items, corrections, snippets."""
     out = ["# 统计", "", "本页在每次构建时由页面和来源映射生成。", "",
-           "| 主题 | 页面 | 合并的原始题目 | 勘误 | 代码片段 |", "|---|---|---|---|---|"]
+           "页面分两类：**题库页**合并并勘误原始题库中的题目；**撰写页**是原始题库没有问到、"
+           "为知识库专门撰写的经典面试题（front matter 中 `origin: written`）。", "",
+           "| 主题 | 页面 | 题库页 | 撰写页 | 合并的原始题目 | 勘误 | 代码片段 |",
+           "|---|---|---|---|---|---|---|"]
     totals = Counter()
     for topic, name in TOPICS.items():
         pages = [p for p in site.pages if p.meta.get("topic") == topic]
         rels = {page_rel(p) for p in pages}
         row = Counter(
             pages=len(pages),
+            raw=sum(1 for p in pages if not p.written),
+            written=sum(1 for p in pages if p.written),
             items=sum(1 for e in site.entries.values() if e.page in rels and e.status == "merged"),
             fixes=sum(len(p.meta.get("corrections") or []) for p in pages),
             snippets=sum(len(p.snippets()) for p in pages),
         )
         totals.update(row)
-        out.append(f"| {name} | {row['pages']} | {row['items']} | {row['fixes']} | {row['snippets']} |")
-    out.append(f"| **合计** | {totals['pages']} | {totals['items']} | {totals['fixes']} | "
-               f"{totals['snippets']} |")
+        out.append(f"| {name} | {row['pages']} | {row['raw']} | {row['written']} | {row['items']} | "
+                   f"{row['fixes']} | {row['snippets']} |")
+    out.append(f"| **合计** | {totals['pages']} | {totals['raw']} | {totals['written']} | {totals['items']} | "
+               f"{totals['fixes']} | {totals['snippets']} |")
     out += ["", f"全站共有 {snippet_count} 个 Python 代码片段，每次构建和测试都会执行并核对其输出。", ""]
     tags = Counter(t for p in site.pages for t in p.meta.get("tags") or [])
     out += ["## 标签", "", "| 标签 | 页面数 |", "|---|---|"]

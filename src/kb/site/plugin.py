@@ -42,7 +42,7 @@ log = logging.getLogger("mkdocs.plugins.kb")
 GENERATED = (("勘误表", "errata.md"), ("来源", "sources.md"), ("统计", "stats.md"),
              ("标签索引", "tags.md"))
 #: Hand-written pages listed after the topics.
-ABOUT = (("API 参考", "api.md"),)
+ABOUT = (("如何运行代码", "run-code.md"), ("API 参考", "api.md"))
 
 
 class KbConfig(Config):
