@@ -29,7 +29,7 @@ from sklearn.preprocessing import normalize as l2
 from kb.bank.mapping import Entry
 from kb.bank.parse import Item
 from kb.content.pages import Page, page_rel
-from kb.retrieval.analyzer import Analyzer, term_weight
+from kb.retrieval.analyzer import Analyzer, normalize, term_weight
 from kb.retrieval.bm25 import BM25F
 from kb.retrieval.fields import ITEM_WEIGHTS, PAGE_WEIGHTS, Fields, follow_up_fields, item_fields, page_fields
 
@@ -112,6 +112,7 @@ class Index:
                                    "body": item_fields(i).texts["answer"]}) for i in self.via_items]
         self.via_bm25 = BM25F(via_docs, VIA_WEIGHTS, analyze, term_weight) if via_docs else None
         self._fit_latent()
+        self._terms_cache: dict[int, dict[str, set[str]]] = {}
 
     def _fit_latent(self) -> None:
         corpus = [" ".join(d.texts.values()) for d in self.page_docs]
@@ -185,20 +186,35 @@ class Index:
         ask = self.latent([d.texts.get("question", "") for d in queries]) @ self.page_ask_latent.T
         return {"bm25": bm, "via": via, "latent": lat, "ask": ask, "via_arg": via_arg}
 
+    def _page_terms(self, page: int) -> dict[str, set[str]]:
+        cached = self._terms_cache.get(page)
+        if cached is None:
+            cached = {f: set(self.analyze(t)) for f, t in self.page_docs[page].texts.items()}
+            self._terms_cache[page] = cached
+        return cached
+
     def matched_words(self, query: Fields, page: int) -> tuple[tuple[str, str], ...]:
-        """Query words found in the page, rarest first, each with the page fields holding it."""
-        doc = self.page_docs[page]
-        in_field = {f: set(self.analyze(t)) for f, t in doc.texts.items()}
+        """Words of the query's question found in the page, rarest first, with the fields holding them.
+
+        Only words the question itself contains are shown (not synonyms it was expanded
+        with), and a bigram only when jieba also cuts it as a word: ``训练集``, not ``练集``.
+        """
+        import jieba
+
+        text = query.texts.get("question", "")
+        literal = normalize(text)
+        cut = set(jieba.lcut(literal))
+        in_field = self._page_terms(page)
         seen: dict[str, list[str]] = {}
-        for term in self.analyze(query.texts.get("question", "")):
-            col = self.bm25.vocab.index.get(term)
-            if col is None or term in seen:
+        for term in self.analyze(text):
+            if term in seen or term not in self.bm25.vocab.index or term not in literal:
+                continue
+            if not term.isascii() and (len(term) == 1 or (len(term) == 2 and term not in cut)):
                 continue
             fields = [f for f in PAGE_WEIGHTS if term in in_field[f]]
             if fields:
                 seen[term] = fields
         ranked = sorted(seen, key=lambda t: -self.bm25.idf[self.bm25.vocab.index[t]])
-        # Bigrams inside a longer matched word add nothing for the reader.
         words = [t for t in ranked if not any(t != o and t in o for o in ranked)]
         return tuple((t, "/".join(seen[t])) for t in words[:6])
 

@@ -20,7 +20,6 @@ at most :data:`MAYBE_BUDGET` of the pairs in between (``maybe``: a person decide
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
