@@ -16,7 +16,7 @@ from the real pages and items by swapping in synthetic topic terms (random CJK
 characters), so topics are as diverse as in a large bank. Each size runs in a fresh
 subprocess so its peak memory (max RSS) is its own. Reported: wall time of building the
 matcher (index, latent space, verdict model trained on the enlarged mapping) and of
-matching every item, peak memory, and items per second.
+matching every item, the process's CPU time, the machine's load, and peak memory.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import random
 import resource
 import subprocess
@@ -178,7 +179,9 @@ def run_one(items_n: int, page_factor: int) -> dict:
     built = time.perf_counter()
     results = matcher.match_items(new)
     done = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {"items": items_n, "pages": len(pages), "bank": len(bank),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 1), "load_1min": round(os.getloadavg()[0], 1),
             "build_s": round(built - start, 1), "match_s": round(done - built, 1),
             "total_s": round(done - start, 1),
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -199,13 +202,16 @@ def main() -> None:
     print_quality(quality())
     if args.no_scale:
         return
-    print(f"\n{'items':>7} {'pages':>6} {'bank':>6} {'build s':>8} {'match s':>8} {'total s':>8} {'peak MiB':>9}")
+    print(f"\n{'items':>7} {'pages':>6} {'bank':>6} {'build s':>8} {'match s':>8} {'total s':>8} {'CPU s':>6} "
+          f"{'load':>5} {'peak MiB':>9}")
     for spec in args.scale:
         out = subprocess.run([sys.executable, __file__, "--one", spec], capture_output=True, text=True,
                              check=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{r['items']:>7} {r['pages']:>6} {r['bank']:>6} {r['build_s']:>8} {r['match_s']:>8} "
-              f"{r['total_s']:>8} {r['peak_rss_mib']:>9}   {r['verdicts']}")
+              f"{r['total_s']:>8} {r['cpu_s']:>6} {r['load_1min']:>5} {r['peak_rss_mib']:>9}   {r['verdicts']}")
+    print("(total s: wall time of building the matcher and matching every item; CPU s: the process's "
+          "own CPU time, which the machine's load does not inflate; load: 1-minute load average)")
 
 
 if __name__ == "__main__":

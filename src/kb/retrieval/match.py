@@ -17,21 +17,21 @@ a logistic regression over these scores (:mod:`kb.retrieval.verdict`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as l2
 
 from kb.bank.mapping import Entry
 from kb.bank.parse import Item
 from kb.content.pages import Page, page_rel
-from kb.retrieval.analyzer import Analyzer, normalize, term_weight
+from kb.retrieval.analyzer import Analyzer, _compact, normalize, term_weight, terms
 from kb.retrieval.bm25 import BM25F
 from kb.retrieval.fields import ITEM_WEIGHTS, PAGE_WEIGHTS, Fields, follow_up_fields, item_fields, page_fields
+from kb.retrieval.lsa import LatentSpace
 
 #: Dimensions of the latent space (capped by the number of reference documents).
 LSA_DIMS = 128
@@ -44,16 +44,44 @@ TOP = 3
 VIA_WEIGHTS = {"title": 2.0, "body": 0.3}
 
 
-def make_analyze(analyzer: Analyzer) -> Callable[[str], list[str]]:
-    """Text -> terms with synonyms expanded (memoised: pages are analysed once per field)."""
-    @lru_cache(maxsize=65536)
-    def cached(text: str) -> tuple[str, ...]:
-        return tuple(analyzer.terms(text, expand=True))
+class Terms:
+    """Text -> terms with synonyms expanded, as :meth:`Analyzer.terms` (``expand=True``) gives them.
 
-    def analyze(text: str) -> list[str]:
-        return list(cached(text))
+    Memoised, and with a cheap pre-test before each synonym pattern: a phrase can only
+    match a text that contains it as a substring, so most of the table's regular
+    expressions never run. The result is the analyzer's own (``tests/test_import.py``
+    compares them); only the cost differs, which matters for 10,000-item banks.
+    """
 
-    return analyze
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        analyzer.terms("")  # registers the synonym phrases as jieba words, as the analyzer does
+        self.patterns = [(_compact(phrase), pattern, others) for phrase, (pattern, others)
+                         in zip((p for g in analyzer.synonyms for p in g), analyzer._patterns)]
+        self.cached = lru_cache(maxsize=200_000)(self._terms)
+
+    def expand(self, text: str) -> list[str]:
+        """:meth:`Analyzer.expand`, faster."""
+        compact = _compact(text)
+        out: dict[str, None] = {}
+        for key, pattern, others in self.patterns:
+            if key in compact and pattern.search(compact):
+                out.update(dict.fromkeys(others))
+        return [p for p in out if _compact(p) not in compact]
+
+    def _terms(self, text: str) -> tuple[str, ...]:
+        out = terms(text)
+        for phrase in self.expand(text):
+            out += terms(phrase)
+        return tuple(out)
+
+    def __call__(self, text: str) -> list[str]:
+        """The terms of ``text`` (a fresh list)."""
+        return list(self.cached(text))
+
+
+def _identity(terms_: list[str]) -> list[str]:
+    return terms_
 
 
 # --- references and scoring ------------------------------------------------------------
@@ -93,7 +121,7 @@ class Index:
 
     def __init__(self, pages: Sequence[Page], items: Sequence[Item] = (),
                  entries: dict[str, Entry] | None = None, analyzer: Analyzer | None = None) -> None:
-        self.analyze = analyze = make_analyze(analyzer or Analyzer())
+        self.analyze = analyze = Terms(analyzer or Analyzer())
         self.pages = [page_rel(p) for p in pages]
         self.page_docs = [page_fields(p, page_rel(p)) for p in pages]
         column = {rel: k for k, rel in enumerate(self.pages)}
@@ -115,19 +143,18 @@ class Index:
         self._terms_cache: dict[int, dict[str, set[str]]] = {}
 
     def _fit_latent(self) -> None:
-        corpus = [" ".join(d.texts.values()) for d in self.page_docs]
-        corpus += [f"{i.title} {i.question} {i.answer[:800]}" for i in self.via_items]
-        self.tfidf = TfidfVectorizer(analyzer=self.analyze, sublinear_tf=True, min_df=1)
+        # Documents as already analysed field terms (each text is analysed once).
+        corpus = [self.doc_terms(d) for d in self.page_docs]
+        corpus += [self.doc_terms(item_fields(i)) for i in self.via_items]
+        self.tfidf = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1)
         # Paragraphs are extra documents for learning the space only: many short
         # documents teach which words co-occur better than a few long ones.
-        paragraphs = [t for d in self.page_docs for t in re.split(r"\n\s*\n", d.texts["body"])
+        paragraphs = [self.analyze(t) for d in self.page_docs for t in re.split(r"\n\s*\n", d.texts["body"])
                       if len(t.strip()) >= PARAGRAPH_CHARS] if PARAGRAPHS else []
         self.tfidf.fit(corpus + paragraphs)
         x = self.tfidf.transform(corpus)
-        dims = max(1, min(LSA_DIMS, x.shape[0] - 1, x.shape[1] - 1))
-        self.svd = TruncatedSVD(dims, random_state=0)
-        self.svd.fit(self.tfidf.transform(corpus + paragraphs) if paragraphs else x)
-        z = l2(self.svd.transform(x))
+        self.space = LatentSpace(self.tfidf.transform(corpus + paragraphs) if paragraphs else x, LSA_DIMS)
+        z = l2(self.space.transform(x))
         n = len(self.page_docs)
         # A page's latent vector: its own text and its merged items, averaged.
         page_z = z[:n].copy()
@@ -137,12 +164,14 @@ class Index:
         self.via_latent = z[n:]
         self.page_latent = l2(page_z)
         # The page's question side only: what it asks and its one-line answer.
-        self.page_ask_latent = self.latent([" ".join((d.texts["title"], d.texts["aliases"], d.texts["abstract"]))
-                                            for d in self.page_docs])
 
-    def latent(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit vectors of ``texts`` in the latent space."""
-        return l2(self.svd.transform(self.tfidf.transform(texts)))
+    def doc_terms(self, doc: Fields) -> list[str]:
+        """The terms of all of a document's fields."""
+        return [t for text in doc.texts.values() for t in self.analyze(text)]
+
+    def latent(self, docs: Sequence[list[str]]) -> np.ndarray:
+        """Unit vectors of analysed documents (term lists) in the latent space."""
+        return l2(self.space.transform(self.tfidf.transform(docs)))
 
     def score_matrices(self, queries: Sequence[Fields], exclude: Sequence[str] = ()
                        ) -> dict[str, np.ndarray]:
@@ -171,8 +200,7 @@ class Index:
                 better = vs[:, k] > via[:, p]
                 via[better, p] = vs[better, k]
                 via_arg[better, p] = k
-        texts = [" ".join(d.texts.values()) for d in queries]
-        zq = self.latent(texts)
+        zq = self.latent([self.doc_terms(d) for d in queries])
         lat = zq @ self.page_latent.T
         if exclude:
             # Leave the query's own merged item out of its page's latent vector too.
@@ -183,8 +211,7 @@ class Index:
                     p = self.via_page[k]
                     rest = self.page_latent_sum[p] - self.via_latent[k]
                     lat[r, p] = float(zq[r] @ rest) / max(1e-9, float(np.linalg.norm(rest)))
-        ask = self.latent([d.texts.get("question", "") for d in queries]) @ self.page_ask_latent.T
-        return {"bm25": bm, "via": via, "latent": lat, "ask": ask, "via_arg": via_arg}
+        return {"bm25": bm, "via": via, "latent": lat, "via_arg": via_arg}
 
     def _page_terms(self, page: int) -> dict[str, set[str]]:
         cached = self._terms_cache.get(page)
@@ -197,19 +224,19 @@ class Index:
         """Words of the query's question found in the page, rarest first, with the fields holding them.
 
         Only words the question itself contains are shown (not synonyms it was expanded
-        with), and a bigram only when jieba also cuts it as a word: ``训练集``, not ``练集``.
+        with), and a bigram only when it is a word of jieba's dictionary: ``训练``, not ``练集``.
         """
         import jieba
 
         text = query.texts.get("question", "")
         literal = normalize(text)
-        cut = set(jieba.lcut(literal))
+        dictionary = jieba.dt.FREQ
         in_field = self._page_terms(page)
         seen: dict[str, list[str]] = {}
         for term in self.analyze(text):
             if term in seen or term not in self.bm25.vocab.index or term not in literal:
                 continue
-            if not term.isascii() and (len(term) == 1 or (len(term) == 2 and term not in cut)):
+            if not term.isascii() and (len(term) == 1 or (len(term) == 2 and not dictionary.get(term))):
                 continue
             fields = [f for f in PAGE_WEIGHTS if term in in_field[f]]
             if fields:
