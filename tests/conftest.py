@@ -110,7 +110,9 @@ def mini_project(tmp_path) -> Path:
     shutil.copytree(ROOT / "snippets", root / "snippets")
     shutil.copytree(ROOT / "docs" / "assets", root / "docs" / "assets")
     shutil.copytree(ROOT / "src" / "kb" / "site" / "theme", root / "src" / "kb" / "site" / "theme")
-    for name in ("index.md", "api.md"):
+    from kb.site.plugin import ABOUT  # the hand-written pages the nav lists
+
+    for name in ("index.md", *(path for _, path in ABOUT)):
         shutil.copy(ROOT / "docs" / name, root / "docs" / name)
     (root / "sources" / "raw" / "000_mini.txt").write_text(MINI_BANK, encoding="utf-8")
     (root / "sources" / "mapping.yml").write_text(

@@ -48,11 +48,11 @@ def test_section_titles_end_an_item_without_becoming_one(project):
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("", 1, "empty bank"),
-        ("### 1. 题一\n\n**答案：** 有\n\n```python\nprint(1)\n", 5, "never closed"),
-        ("### 1. 题一\n\n### 2. 题二\n\n答案\n", 1, "no body"),
-        ("### 1. 题一\n答\n### 2. 题二\n答\n### 4. 题四\n答\n", 5, "follows item 2"),
-        ("### 1. 题一\n答\n### 2题二\n答\n", 3, "malformed"),
+        ("", 1, "题库是空的"),
+        ("### 1. 题一\n\n**答案：** 有\n\n```python\nprint(1)\n", 5, "没有闭合"),
+        ("### 1. 题一\n\n### 2. 题二\n\n答案\n", 1, "没有内容"),
+        ("### 1. 题一\n答\n### 2. 题二\n答\n### 4. 题四\n答\n", 5, "紧跟在第 2 题之后"),
+        ("### 1. 题一\n答\n### 2题二\n答\n", 3, "格式不对"),
     ],
     ids=["empty", "unterminated-fence", "heading-without-body", "numbering-gap", "bad-heading"],
 )
@@ -66,5 +66,5 @@ def test_malformed_bank_gives_file_and_line(text, line, message):
 def test_non_utf8_bank_names_the_line(tmp_path):
     path = tmp_path / "gbk.txt"
     path.write_bytes("### 1. 题一\n答案\n".encode() + "### 2. 编码\n".encode("gbk"))
-    with pytest.raises(BankError, match=r"^gbk.txt:3: not UTF-8"):
+    with pytest.raises(BankError, match=r"^gbk.txt:3: 不是 UTF-8"):
         parse_bank(path)

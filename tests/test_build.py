@@ -67,9 +67,9 @@ def test_bad_front_matter_unknown_tag_and_broken_link_fail_the_build(mini_projec
                     encoding="utf-8")
     result = run([str(BIN / "mkdocs"), "build"], mini_project)
     assert result.returncode != 0
-    assert "docs/generalization/overfitting.md:5: unknown tag '玄学'" in result.stderr
+    assert "docs/generalization/overfitting.md:5: 未知的标签 '玄学'" in result.stderr
     line = GOOD_PAGE.count("\n") + 2
-    assert f"docs/generalization/overfitting.md:{line}: broken link: nope.md" in result.stderr
+    assert f"docs/generalization/overfitting.md:{line}: 失效的链接 nope.md：没有这个页面" in result.stderr
 
 
 def test_fence_count_equals_collected_equals_executed(project, built_site):

@@ -16,7 +16,7 @@ def test_kb_new_scaffolds_a_page_that_check_accepts_once_written(mini_project, c
         in (mini_project / "sources/mapping.yml").read_text()
     capsys.readouterr()
     assert main(["--root", str(mini_project), "check", "--no-duplicates"]) == 1
-    assert "docs/generalization/bias-variance.md:13: unwritten placeholder" in capsys.readouterr().out
+    assert "docs/generalization/bias-variance.md:13: 还没写的占位符 TODO(kb new)" in capsys.readouterr().out
     text = page.read_text(encoding="utf-8")
     written = text.split("---\n", 2)
     written[2] = ('!!! abstract "一句话回答"\n    偏差来自模型过于简单，方差来自对训练集过于敏感。\n\n'
@@ -38,7 +38,7 @@ def test_kb_new_refuses_unknown_tags_and_taken_ids(mini_project, capsys):
     taken = [*NEW]
     taken[taken.index("bias-variance")] = "overfitting"
     assert main(["--root", str(mini_project), *taken]) == 2
-    assert "is taken by" in capsys.readouterr().err
+    assert "已被 docs/generalization/overfitting.md 使用" in capsys.readouterr().err
 
 
 def test_update_output_round_trips_with_pytest_codeblocks(mini_project, capsys):
@@ -72,7 +72,7 @@ def test_kb_import_rejects_a_malformed_bank_with_file_and_line(mini_project, tmp
     bank = tmp_path / "broken.txt"
     bank.write_text("### 1. 题一\n\n```python\nprint(1)\n", encoding="utf-8")
     assert main(["--root", str(mini_project), "import", str(bank)]) == 2
-    assert "broken.txt:3: code fence is never closed" in capsys.readouterr().err
+    assert "broken.txt:3: 代码块（code fence）没有闭合" in capsys.readouterr().err
 
 
 def test_contributing_front_matter_reference_is_generated_from_the_schema():

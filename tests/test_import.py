@@ -116,13 +116,13 @@ def test_kb_import_never_modifies_files(project, capsys):
 
 
 BAD_INPUT = {  # kind: (bytes, line, message)
-    "empty": (b"", 1, "empty file"),
-    "blank": (b"\n  \n", 1, "empty file"),
-    "binary": (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 3, "binary data"),
-    "latin-1": ("### 1. caf\xe9\n".encode("latin-1"), 1, "not UTF-8"),
-    "json": (json.dumps([{"question": "什么是过拟合？", "answer": "..."}], ensure_ascii=False).encode(), 1, "JSON"),
-    "csv": ("question,answer,topic\n什么是过拟合？,训练好测试差,泛化\n".encode(), 1, "CSV"),
-    "prose": ("这不是题库，只是一段话。\n".encode(), 1, "no numbered item headings"),
+    "empty": (b"", 1, "文件是空的"),
+    "blank": (b"\n  \n", 1, "文件是空的"),
+    "binary": (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 3, "二进制数据"),
+    "latin-1": ("### 1. caf\xe9\n".encode("latin-1"), 1, "不是 UTF-8"),
+    "json": (json.dumps([{"question": "什么是过拟合？"}], ensure_ascii=False).encode(), 1, "这是 JSON"),
+    "csv": ("question,answer,topic\n什么是过拟合？,训练好测试差,泛化\n".encode(), 1, "CSV/TSV"),
+    "prose": ("这不是题库，只是一段话。\n".encode(), 1, "没有找到带编号的题目标题"),
 }
 
 
@@ -139,9 +139,9 @@ def test_kb_import_rejects_a_file_that_is_not_a_raw_bank_with_file_and_line(mini
 
 def test_kb_import_rejects_a_folder_and_a_missing_file(mini_project, tmp_path, capsys):
     assert main(["--root", str(mini_project), "import", str(tmp_path)]) == 2
-    assert f"{tmp_path}:1: not a file" in capsys.readouterr().err
+    assert f"{tmp_path}:1: 这不是一个文件" in capsys.readouterr().err
     assert main(["--root", str(mini_project), "import", str(tmp_path / "nope.txt")]) == 2
-    assert f"{tmp_path / 'nope.txt'}:1: no such file" in capsys.readouterr().err
+    assert f"{tmp_path / 'nope.txt'}:1: 文件不存在" in capsys.readouterr().err
 
 
 def scaffold(tmp_path: Path, page_id: str, title: str) -> object:
@@ -166,7 +166,7 @@ def page_problems(project, tmp_path_factory):
 def test_page_check_names_the_page_a_new_page_duplicates(page_problems):
     problems, dup, _ = page_problems
     [problem] = [p for p in problems if p.path == dup.path]
-    assert "near-duplicate of" in problem.message and "generalization/overfitting.md" in problem.message
+    assert "几乎是同一个问题" in problem.message and "generalization/overfitting.md" in problem.message
 
 
 def test_page_check_lets_a_new_page_on_a_new_question_pass(page_problems):

@@ -35,17 +35,18 @@ def test_coverage_check_reports_missing_unknown_and_pageless_items(project, tmp_
     entries, problems = load_mapping(mapping)
     assert problems == []
     found = [str(p) for p in coverage_problems(project.items, entries, project.docs, "m.yml")]
-    assert f"m.yml:2: {first.key} is merged into docs/evaluation/no-such-page.md, which does not exist" in found
-    assert f"m.yml:3: {first.file}:99999 names no item of the raw banks" in found
-    assert any(second.key in p and "is not in the mapping" in p for p in found)
+    assert any(p.startswith(f"m.yml:2: {first.key} 合并到了 docs/evaluation/no-such-page.md，但这个页面不存在")
+               for p in found), found
+    assert any(p.startswith(f"m.yml:3: {first.file}:99999 不是原始题库中任何一道题的标题行") for p in found)
+    assert any(second.key in p and "不在映射里" in p for p in found)
 
 
 def test_malformed_mapping_values_are_located(tmp_path):
     mapping = tmp_path / "mapping.yml"
     mapping.write_text("a.txt:\n  3: {set-aside: ''}\n  5: Not A Path\n  7: {later: x.md}\n")
     _, problems = load_mapping(mapping)
-    assert [(p.line, p.message.split(": ", 1)[1][:20]) for p in problems] == [
-        (2, "a set-aside item nee"), (3, "'Not A Path' is not "), (4, "unknown status 'late")]
+    assert [(p.line, p.message.split("：", 1)[1][:9]) for p in problems] == [
+        (2, "搁置（set-as"), (3, "'Not A Pa"), (4, "未知的状态 'la")]
 
 
 def test_kb_sources_json_has_one_object_per_item(project, capsys):

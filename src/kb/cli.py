@@ -14,12 +14,12 @@ import yaml
 from kb.bank.dedup import clusters, scored_pairs
 from kb.bank.matching import item_doc
 from kb.bank.parse import BankError, Item, parse_bank
-from kb.content.schema import DIFFICULTIES, TAGS, TOPICS
+from kb.errors import KbError, UsageError
 from kb.project import Project
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``kb`` command."""
+def build_parser() -> argparse.ArgumentParser:
+    """The ``kb`` command line (its subcommands and options are what the docs may quote)."""
     parser = argparse.ArgumentParser(prog="kb", description=__doc__)
     parser.add_argument("--root", type=Path, help="project root (default: found from the cwd)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -36,11 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("new", help="scaffold a question page")
     p.add_argument("--id", help="page id: lowercase words joined by '-', e.g. bias-variance")
     p.add_argument("--title", help="the question, as a reader asks it")
-    p.add_argument("--topic", choices=list(TOPICS))
-    p.add_argument("--tags", help="comma-separated tags from kb.content.schema.TAGS")
-    p.add_argument("--difficulty", choices=DIFFICULTIES)
+    p.add_argument("--topic", help="topic folder (asked with the list when missing)")
+    p.add_argument("--tags", help="comma-separated tags (asked with the grouped list when missing)")
+    p.add_argument("--difficulty", help="基础 / 进阶 / 高级")
     p.add_argument("--source", action="append", default=[],
                    help="raw item file:line this page merges (updates sources/mapping.yml)")
+    p.add_argument("--move", action="store_true",
+                   help="allow --source items already merged into another page (moves them here)")
     p = sub.add_parser("update-output", help="rewrite stated outputs from real runs")
     p.add_argument("pages", nargs="*", type=Path, help="pages (default: all question pages)")
     p.add_argument("--check", action="store_true", help="only report pages whose output is stale")
@@ -52,20 +54,21 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("schema", help="print the front matter reference (or refresh CONTRIBUTING.md)")
     p.add_argument("--write", type=Path, help="replace the reference between the kb:schema markers")
 
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kb`` command."""
+    args = build_parser().parse_args(argv)
     try:
         project = Project(args.root.resolve()) if args.root else Project.find()
         return COMMANDS[args.command](project, args)
-    except (BankError, FileNotFoundError, UsageError) as exc:
+    except KbError as exc:
         print(f"kb {args.command}: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `kb sources --json | head`
         sys.stderr.close()
         return 0
-
-
-class UsageError(Exception):
-    """A command line that cannot be carried out."""
 
 
 def cmd_ingest(project: Project, args) -> int:
@@ -196,107 +199,21 @@ def cmd_check(project: Project, args) -> int:
     for problem in problems:
         print(problem)
     pages = len(project.pages)
-    print(f"{len(problems)} problem(s) in {pages} pages and {len(project.items)} raw items",
-          file=sys.stderr)
+    print(f"{len(problems)} 个问题（{pages} 个页面，{len(project.items)} 道原始题目）"
+          + ("：每行是 文件:行号: 问题。怎么改。" if problems else ""), file=sys.stderr)
     return 1 if problems else 0
 
 
-SCAFFOLD = """---
-id: {id}
-title: {title}
-topic: {topic}
-tags: [{tags}]
-difficulty: {difficulty}
-aliases: []
-related: []
-corrections: []
----
-
-!!! abstract "一句话回答"
-    TODO(kb new): 一到三句话的回答。
-
-## 详解
-
-TODO(kb new): 合并、更正后的完整解释；公式用 LaTeX，比较用表格。
-
-## 代码
-
-TODO(kb new): 一个短小、确定、可运行的 ```python 片段，然后运行 `kb update-output {path}`
-写入它的输出；不需要代码时删除本节。
-
-## 面试追问
-
-- TODO(kb new): 面试官接下来会问的问题。
-"""
-
-
-def ask(value: str | None, prompt: str) -> str:
-    """``value``, or an answer typed at the terminal."""
-    if value:
-        return value
-    if not sys.stdin.isatty():
-        raise UsageError(f"missing --{prompt.split()[0]} (not asked: no terminal)")
-    return input(f"{prompt}: ").strip()
-
-
 def cmd_new(project: Project, args) -> int:
-    """Scaffold a question page (and map its raw items)."""
-    from kb.content.schema import ID_PATTERN
+    """Scaffold a question page (and map its raw items): every answer checked as it is given."""
+    from kb.scaffold import collect, create
 
-    page_id = ask(args.id, "id (lowercase words joined by '-')")
-    title = ask(args.title, "title (the question)")
-    topic = ask(args.topic, f"topic ({', '.join(TOPICS)})")
-    tags = [t.strip() for t in ask(args.tags, "tags (comma-separated)").split(",") if t.strip()]
-    difficulty = ask(args.difficulty, f"difficulty ({' / '.join(DIFFICULTIES)})")
-    if not ID_PATTERN.match(page_id):
-        raise UsageError(f"id {page_id!r} must be lowercase words joined by '-'")
-    if topic not in TOPICS:
-        raise UsageError(f"unknown topic {topic!r}; choose from {', '.join(TOPICS)}")
-    unknown = [t for t in tags if t not in TAGS]
-    if unknown or not tags:
-        raise UsageError(f"unknown tags {unknown}; allowed: {' '.join(TAGS)}")
-    if difficulty not in DIFFICULTIES:
-        raise UsageError(f"difficulty must be one of {', '.join(DIFFICULTIES)}")
-    existing = {p.id: p.path for p in project.pages}
-    if page_id in existing:
-        raise UsageError(f"id {page_id!r} is taken by {existing[page_id]}")
-    path = project.docs / topic / f"{page_id}.md"
-    rel = f"{topic}/{page_id}.md"
-    keys = {i.key for i in project.items}
-    for key in args.source:
-        if key not in keys:
-            raise UsageError(f"--source {key}: no such raw item (see `kb sources`)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(SCAFFOLD.format(id=page_id, title=yaml_str(title), topic=topic,
-                                    tags=", ".join(tags), difficulty=difficulty,
-                                    path=project.relative(path)), encoding="utf-8")
-    for key in args.source:
-        set_mapping(project.mapping_path, key, rel)
-    print(f"created {project.relative(path)}" + (f"; mapped {', '.join(args.source)} to it"
-                                                  if args.source else ""))
-    print("next: write the TODO(kb new) parts, then `kb update-output` and `kb check`")
+    answers = collect(project, args)
+    path = create(project, answers)
+    mapped = f"；{'、'.join(answers.sources)} 已映射到这一页" if answers.sources else ""
+    print(f"已创建 {project.relative(path)}{mapped}")
+    print("下一步：写完 TODO(kb new) 的部分，然后运行 `kb update-output` 和 `kb check`")
     return 0
-
-
-def yaml_str(text: str) -> str:
-    """``text`` as a one-line YAML scalar."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def set_mapping(mapping: Path, key: str, page: str) -> None:
-    """Point raw item ``key`` at ``page`` (merged) in the mapping file, keeping its comments."""
-    file, line = key.rsplit(":", 1)
-    text = mapping.read_text(encoding="utf-8").split("\n")
-    current = None
-    for n, raw in enumerate(text):
-        if re.match(r"^[^\s#]", raw):
-            current = raw.split(":")[0].strip()
-        m = re.match(rf"^(\s+{line}:\s*)([^#]*?)(\s*#.*)?$", raw)
-        if current == file and m:
-            text[n] = f"{m.group(1)}{page}{m.group(3) or ''}"
-            mapping.write_text("\n".join(text), encoding="utf-8")
-            return
-    raise UsageError(f"{key} is not in {mapping.name}")
 
 
 def cmd_update_output(project: Project, args) -> int:
@@ -339,7 +256,7 @@ def cmd_schema(project: Project, args) -> int:
     text = args.write.read_text(encoding="utf-8")
     start, end = text.find(SCHEMA_START), text.find(SCHEMA_END)
     if start < 0 or end < 0:
-        raise UsageError(f"{args.write}: no {SCHEMA_START} ... {SCHEMA_END} markers")
+        raise UsageError(f"{args.write}：没有 {SCHEMA_START} … {SCHEMA_END} 标记。请先在文件中放入这两行")
     args.write.write_text(text[:start] + schema_section() + text[end + len(SCHEMA_END):],
                           encoding="utf-8")
     print(f"refreshed the front matter reference in {args.write}")

@@ -9,6 +9,7 @@ from pathlib import Path
 from kb.bank.mapping import Entry, load_mapping
 from kb.bank.parse import Item, parse_bank
 from kb.content.pages import Page, Problem, load_pages
+from kb.errors import ProjectNotFoundError
 
 
 @dataclass
@@ -28,7 +29,8 @@ class Project:
         for folder in (here, *here.parents):
             if (folder / "mkdocs.yml").is_file() and (folder / "sources").is_dir():
                 return cls(folder)
-        raise FileNotFoundError(f"no kb project (mkdocs.yml + sources/) above {here}")
+        raise ProjectNotFoundError(f"{here} 及其上层目录中没有 kb 项目（mkdocs.yml + sources/）。"
+                                   "请在仓库目录中运行，或用 --root 指定")
 
     @property
     def docs(self) -> Path:

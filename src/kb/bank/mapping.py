@@ -20,6 +20,7 @@ import yaml
 
 from kb.bank.parse import Item
 from kb.content.pages import Problem
+from kb.content.yaml_text import explain
 
 STATUSES = ("merged", "planned", "set-aside")
 PAGE_PATH = re.compile(r"^[a-z0-9-]+/[a-z0-9-]+\.md$")
@@ -63,16 +64,18 @@ def load_mapping(path: Path | str) -> tuple[dict[str, Entry], list[Problem]]:
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return {}, [Problem(shown, mark.line + 1 if mark else 1, f"malformed mapping: {exc}")]
+        line, message = explain(exc)
+        return {}, [Problem(shown, line, f"映射文件无法解析。{message}")]
     lines = locate_keys(text)
     entries: dict[str, Entry] = {}
     problems: list[Problem] = []
     if not isinstance(data, dict):
-        return {}, [Problem(shown, 1, "mapping must be a YAML mapping of bank file -> items")]
+        return {}, [Problem(shown, 1, "映射文件必须是 `题库文件名:` 下列出 `行号: 去向` 的 YAML 映射。"
+                            "请照已有条目的格式写")]
     for file, items in data.items():
         if not isinstance(items, dict):
-            problems.append(Problem(shown, lines.get((file, None), 1), f"{file}: expected line: page"))
+            problems.append(Problem(shown, lines.get((file, None), 1),
+                                    f"{file}：下面应是 `行号: 页面` 的条目。请照已有条目的格式写"))
             continue
         for line, value in items.items():
             where = lines.get((str(file), str(line)), 1)
@@ -87,20 +90,20 @@ def load_mapping(path: Path | str) -> tuple[dict[str, Entry], list[Problem]]:
 def parse_value(file: str, line: object, value: object, where: int) -> tuple[Entry | None, str]:
     """Turn one mapping value into an :class:`Entry`, or explain why it is invalid."""
     if not isinstance(line, int) or line < 1:
-        return None, f"{file}: key {line!r} must be the item's heading line number"
+        return None, f"{file}：键 {line!r} 必须是该题标题所在的行号"
     if isinstance(value, str):
         status, page, reason = "merged", value, None
     elif isinstance(value, dict) and len(value) == 1:
         (status, target), = value.items()
         page, reason = (None, target) if status == "set-aside" else (target, None)
         if status not in STATUSES[1:]:
-            return None, f"{file}:{line}: unknown status {status!r} (use planned or set-aside)"
+            return None, f"{file}:{line}：未知的状态 {status!r}。请用 planned 或 set-aside"
         if status == "set-aside" and not (isinstance(reason, str) and reason.strip()):
-            return None, f"{file}:{line}: a set-aside item needs a reason"
+            return None, f"{file}:{line}：搁置（set-aside）的题目需要写明原因"
     else:
-        return None, f"{file}:{line}: value must be a page path, {{planned: path}} or {{set-aside: reason}}"
+        return None, f"{file}:{line}：去向必须是页面路径、{{planned: 路径}} 或 {{set-aside: 原因}}"
     if page is not None and not (isinstance(page, str) and PAGE_PATH.match(page)):
-        return None, f"{file}:{line}: {page!r} is not a page path like topic/page.md"
+        return None, f"{file}:{line}：{page!r} 不是 主题/页面.md 形式的页面路径"
     return Entry(file, line, status, page, reason, where), ""
 
 
@@ -128,19 +131,21 @@ def coverage_problems(
     keys = {item.key for item in items}
     for item in items:
         if item.key not in entries:
-            problems.append(Problem(mapping_path, 1, f"raw item {item.key} ({item.heading}) is not "
-                                    "in the mapping: map it to a page or set it aside"))
+            problems.append(Problem(mapping_path, 1, f"原始题目 {item.key}（{item.heading}）不在映射里。"
+                                    "请把它映射到一个页面，或写明搁置原因"))
     docs = Path(docs_dir)
     for entry in entries.values():
         if entry.key not in keys:
             problems.append(Problem(mapping_path, entry.source_line,
-                                    f"{entry.key} names no item of the raw banks"))
+                                    f"{entry.key} 不是原始题库中任何一道题的标题行。"
+                                    "请用 `kb sources` 查到正确的 文件名:行号"))
         elif entry.status == "merged" and not (docs / entry.page).is_file():
             problems.append(Problem(mapping_path, entry.source_line,
-                                    f"{entry.key} is merged into docs/{entry.page}, which does not exist"))
+                                    f"{entry.key} 合并到了 docs/{entry.page}，但这个页面不存在。请创建页面或改正路径"))
         elif entry.status == "planned" and (docs / entry.page).is_file():
             problems.append(Problem(mapping_path, entry.source_line,
-                                    f"{entry.key}: docs/{entry.page} exists; mark the item merged"))
+                                    f"{entry.key}：docs/{entry.page} 已经存在。"
+                                    "请把它从 planned 改成已合并（直接写页面路径）"))
     return problems
 
 

@@ -67,9 +67,9 @@ def page_duplicate_problems(pages: Sequence[Page], items: Sequence[Item] = (),
         if ratio < PAGE_RATIO:
             continue
         words = ", ".join(w for w, _ in result.candidates[0].matched[:4])
-        flagged[(k, other)] = (f"near-duplicate of {pages[other].path} (scores {ratio:.0%} of its own "
-                               f"question there, p={result.probability:.2f}; shared: {words}): "
-                               "merge the two pages, or make the questions clearly distinct")
+        flagged[(k, other)] = (f"与 {pages[other].path} 几乎是同一个问题（near-duplicate：在那一页得到自身得分的 "
+                               f"{ratio:.0%}，p={result.probability:.2f}；共同的词：{words}）。"
+                               "请把两页合并，或把两个问题写得明显不同")
     problems = []
     for (k, other), message in flagged.items():
         # A pair flagged both ways is reported once, on the later path.

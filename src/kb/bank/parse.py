@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.errors import LocatedError
+
 HEADING = re.compile(r"^(#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 BOLD_LINE = re.compile(r"^\*\*(?P<text>[^*].*?)\*\*\s*$")
 NUMBERED = re.compile(r"^(?:题目\s*(?P<n1>\d+)\s*[：:]|(?P<n2>\d+)\s*[.．、]\s*)\s*(?P<title>\S.*)$")
@@ -33,12 +35,8 @@ QUESTION_LABELS = {"题目", "面试题", "问题"}
 FOLLOW_UP_LABELS = {"相关面试题", "相关问题", "延伸问题"}
 
 
-class BankError(ValueError):
+class BankError(LocatedError, ValueError):
     """A raw bank that cannot be read without losing or merging items."""
-
-    def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
 
 
 @dataclass(frozen=True)
@@ -97,7 +95,8 @@ def parse_bank(path: Path | str) -> list[Item]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise BankError(path.name, line, f"not UTF-8 (byte 0x{data[exc.start]:02x})") from None
+        raise BankError(path.name, line,
+                        f"不是 UTF-8 文本（字节 0x{data[exc.start]:02x}）。请把文件另存为 UTF-8") from None
     return parse_text(text, path.name)
 
 
@@ -111,7 +110,7 @@ def parse_text(text: str, name: str) -> list[Item]:
     """Parse bank ``text``; ``name`` is used in items and error messages."""
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise BankError(name, 1, "empty bank: no items")
+        raise BankError(name, 1, "题库是空的，没有任何题目。请放入原样的题库文本。")
     lines = text.split("\n")
     items: list[Item] = []
     body: list[tuple[int, str]] = []
@@ -153,31 +152,30 @@ def parse_text(text: str, name: str) -> list[Item]:
             if n == 1 and last_number:
                 series += 1
             elif last_number and n != last_number + 1:
-                raise BankError(name, number, f"item {n} follows item {last_number}: "
-                                "an item heading in between is missing or malformed")
+                raise BankError(name, number, f"第 {n} 题紧跟在第 {last_number} 题之后："
+                                "中间有一道题的标题缺失或格式不对。请检查两题之间的标题")
             last_number = n
             current = Item(name, number, str(n), text_, numbered["title"].strip(), series=series)
             continue
         if text_ is not None and LOOKS_NUMBERED.match(text_):
-            raise BankError(name, number, f"heading {text_!r} looks like an item but is malformed "
-                            "(expected '1. 标题' or '题目1：标题')")
+            raise BankError(name, number, f"标题 {text_!r} 像是一道题，但格式不对。请写成 '1. 标题' 或 '题目1：标题'")
         if text_ is not None and HEADING.match(line):
             close()  # a section title ends the item
             continue
         if current is not None:
             body.append((number, line))
     if fence_open:
-        raise BankError(name, fence_open[0], "code fence is never closed")
+        raise BankError(name, fence_open[0], "代码块（code fence）没有闭合。请在代码末尾加上 ```")
     close()
     if not items:
-        raise BankError(name, 1, "no numbered item headings found")
+        raise BankError(name, 1, "没有找到带编号的题目标题。请用 '### 1. 标题' 这样的标题")
     return items
 
 
 def fill(item: Item, body: list[tuple[int, str]]) -> None:
     """Split an item's body lines into question, answer, code and follow-ups."""
     if not any(line.strip() for _, line in body):
-        raise BankError(item.file, item.line, f"item {item.number} has a heading but no body")
+        raise BankError(item.file, item.line, f"第 {item.number} 题只有标题、没有内容。请补上题干或答案")
     question: list[str] = []
     answer: list[str] = []
     section = "answer"

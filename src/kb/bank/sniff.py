@@ -7,8 +7,8 @@ from pathlib import Path
 
 from kb.bank.parse import BankError
 
-#: How a raw bank looks, for error messages.
-EXPECTED = "a raw bank is Markdown with numbered item headings ('#### 题目1：标题' or '### 1. 标题')"
+#: What to do instead, for error messages.
+EXPECTED = "原始题库应是带编号题目标题的 Markdown 文本（'#### 题目1：标题' 或 '### 1. 标题'）"
 
 
 def check_bank_file(path: Path) -> None:
@@ -19,28 +19,29 @@ def check_bank_file(path: Path) -> None:
     """
     shown = str(path)
     if not path.exists():
-        raise BankError(shown, 1, "no such file")
+        raise BankError(shown, 1, "文件不存在。请检查路径")
     if not path.is_file():
-        raise BankError(shown, 1, "not a file")
+        raise BankError(shown, 1, "这不是一个文件（是文件夹？）。请给出题库文件的路径")
     data = path.read_bytes()
     if b"\0" in data[:8192]:
         raise BankError(shown, data[: data.index(b"\0")].count(b"\n") + 1,
-                        f"binary data (NUL byte), not text; {EXPECTED}")
+                        f"这是二进制数据（含 NUL 字节），不是文本。{EXPECTED}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise BankError(shown, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); {EXPECTED}") from None
+        raise BankError(shown, line,
+                        f"不是 UTF-8 文本（字节 0x{data[exc.start]:02x}）。请先转成 UTF-8；{EXPECTED}") from None
     stripped = text.strip()
     if not stripped:
-        raise BankError(shown, 1, f"empty file: no items; {EXPECTED}")
+        raise BankError(shown, 1, f"文件是空的，没有任何题目。{EXPECTED}")
     if stripped[0] in "[{":
         try:
             json.loads(stripped)
         except ValueError:
             pass
         else:
-            raise BankError(shown, 1, f"this is JSON, not a raw bank; {EXPECTED}")
+            raise BankError(shown, 1, f"这是 JSON，不是原始题库。{EXPECTED}")
     first = stripped.split("\n", 1)[0]
     if not first.startswith(("#", "*", ">")) and (first.count(",") >= 2 or first.count("\t") >= 2):
-        raise BankError(shown, 1, f"this looks like CSV/TSV, not a raw bank; {EXPECTED}")
+        raise BankError(shown, 1, f"这像是 CSV/TSV 表格，不是原始题库。{EXPECTED}")

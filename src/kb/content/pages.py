@@ -16,6 +16,7 @@ import yaml
 from pytest_codeblocks.main import CodeBlock, extract_from_buffer
 
 from kb.content.schema import TOPICS, validate_front_matter
+from kb.content.yaml_text import escape_message, escaped_control_characters, explain
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`\n]*)$")
@@ -133,21 +134,23 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, int, list[Probl
     """Split ``text`` into (meta, body, body_line, problems)."""
     m = FRONT_MATTER.match(text)
     if not m:
-        return {}, text, 1, [Problem(path, 1, "page must start with YAML front matter between '---' lines")]
+        return {}, text, 1, [Problem(path, 1, "页面必须以 front matter 开头：第一行 `---`，然后是 YAML，"
+                                           "再以一行 `---` 结束。请照 CONTRIBUTING.md 的例子补上")]
     raw = m.group(1)
     body_line = raw.count("\n") + 3
     try:
         meta = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = 2 + mark.line if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return {}, text[m.end():], body_line, [Problem(path, line, f"malformed front matter: {problem}")]
+        line, message = explain(exc, first_line=2)
+        return {}, text[m.end():], body_line, [Problem(path, line, f"front matter 无法解析。{message}")]
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        return {}, text[m.end():], body_line, [Problem(path, 2, "front matter must be a YAML mapping")]
-    return meta, text[m.end():], body_line, []
+        return {}, text[m.end():], body_line, [Problem(path, 2, "front matter 必须是 `键: 值` 形式的 YAML 映射。"
+                                                       "请对照 CONTRIBUTING.md 的 Front matter 参考")]
+    escapes = [Problem(path, line, escape_message(field, esc))
+               for line, field, esc in escaped_control_characters(raw, first_line=2)]
+    return meta, text[m.end():], body_line, escapes
 
 
 def key_line(text: str, key: str) -> int:
@@ -177,10 +180,10 @@ def load_page(path: Path | str, docs_dir: Path | str | None = None) -> Page:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return Page(shown, {}, "", 1, [Problem(shown, 1, f"not UTF-8 text ({exc.reason})")])
+        return Page(shown, {}, "", 1, [Problem(shown, 1, f"不是 UTF-8 文本（{exc.reason}）。请把文件另存为 UTF-8")])
     meta, body, body_line, problems = split_front_matter(text, shown)
-    if not problems:
-        problems = [
+    if not problems or meta:
+        problems += [
             Problem(shown, key_line(text, key), message)
             for key, message in validate_front_matter(
                 meta, topic_dir=path.parent.name, stem=path.stem

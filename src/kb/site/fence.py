@@ -20,8 +20,8 @@ from pathlib import Path
 from markdown_exec import base_format
 from pytest_codeblocks.main import CodeBlock
 
-from kb.snippets.runner import DEFAULT_TIMEOUT, check_snippet
 from kb.content.pages import Problem
+from kb.snippets.runner import DEFAULT_TIMEOUT, check_snippet
 
 
 @dataclass

@@ -16,16 +16,17 @@ from urllib.parse import quote
 
 from kb.bank.mapping import Entry
 from kb.bank.parse import Item
-from kb.content.pages import page_rel
-from kb.content.pages import Page
+from kb.content.pages import Page, page_rel
 from kb.content.schema import DIFFICULTIES, TOPICS
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|$])")
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def escape(text: str) -> str:
-    """Escape Markdown/HTML-significant characters in a one-line text."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Escape Markdown/HTML-significant characters in a one-line text (shown as written)."""
+    text = re.sub(r"[&<>]", lambda m: _HTML_SPECIAL[m.group()], " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 @dataclass(frozen=True)
@@ -175,9 +176,24 @@ def short_source(key: str) -> str:
     return f"{file.split('_')[0]}:{line}"
 
 
+#: Inline or display math in Markdown text.
+_MATH = re.compile(r"\$\$.+?\$\$|\$(?:\\.|[^$\\])+?\$")
+
+
 def cell(text: str) -> str:
-    """A table cell: one line, pipes escaped, math and formatting kept."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    r"""A table cell: one line, pipes escaped, math and formatting kept.
+
+    A ``|`` splits a Markdown table row even inside ``$...$``, and an escaped ``\|``
+    reaches KaTeX as a different symbol; so inside math ``\|`` becomes ``\Vert`` and
+    ``|`` becomes ``\vert`` (the same symbols, no pipe), and outside math ``|`` is escaped.
+    """
+    text = " ".join(str(text).split())
+    out, last = [], 0
+    for m in _MATH.finditer(text):
+        out += [text[last:m.start()].replace("|", "\\|"),
+                re.sub(r"\\\||\|", lambda p: "\\Vert{}" if len(p.group()) == 2 else "\\vert{}", m.group())]
+        last = m.end()
+    return "".join(out) + text[last:].replace("|", "\\|")
 
 
 def sources_page(site: Site) -> str:

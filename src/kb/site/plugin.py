@@ -20,7 +20,12 @@ from mkdocs.structure.files import File, Files
 
 from kb.bank.mapping import coverage_problems, pages_sources
 from kb.bank.parse import BankError
+from kb.content.checks import check_page, check_unique
+from kb.content.pages import Problem, load_page, page_rel
+from kb.errors import KbError
+from kb.project import Project
 from kb.site import fence
+from kb.site.audit import audit_page
 from kb.site.generated import (
     TAGS_PAGE,
     Site,
@@ -30,11 +35,9 @@ from kb.site.generated import (
     sources_page,
     stats_page,
 )
+from kb.site.katex import Formula, katex_problems, page_formulas
+from kb.site.repo import repo_links
 from kb.snippets.runner import DEFAULT_TIMEOUT, warm_up
-from kb.content.checks import check_page, check_unique
-from kb.content.pages import page_rel
-from kb.content.pages import Problem, load_page
-from kb.project import Project
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -50,6 +53,7 @@ class KbConfig(Config):
 
     timeout = opt.Type(float, default=DEFAULT_TIMEOUT)
     execute = opt.Type(bool, default=True)
+    repo = opt.Optional(opt.Type(str))  # owner/name on GitHub (no repository links without it)
 
 
 class KbPlugin(BasePlugin[KbConfig]):
@@ -58,13 +62,19 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_config(self, config):
         """Load the project, check the search segmenter, and derive the navigation."""
         self.problems: list[Problem] = []
+        self.formulas: list[Formula] = []
         self.executed: list[dict] = []
         self.project = Project(Path(config.config_file_path).parent)
+        try:  # the one setting for every repository link; none without it
+            config.update(repo_links(self.config.repo) if self.config.repo else
+                          {"repo_url": None, "repo_name": None, "edit_uri": None})
+        except KbError as exc:
+            raise PluginError(str(exc)) from None
         try:
             import jieba  # noqa: F401
         except ImportError:
-            raise PluginError("jieba is not installed: Chinese search would silently degrade "
-                              "to whole-clause matching. pip install jieba") from None
+            raise PluginError("没有安装 jieba：中文搜索会悄悄退化成整句匹配。"
+                              "请运行 make setup（或 pip install jieba）") from None
         try:
             items = self.project.items
         except BankError as exc:
@@ -78,7 +88,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.ids = {p.id for p in self.site.pages}
         self.question_pages = {page_rel(p) for p in self.site.pages}
         self.by_page = pages_sources(self.site.entries)
-        config.nav = nav(self.site, GENERATED + ABOUT)
+        about = tuple(entry for entry in ABOUT if (Path(config.docs_dir) / entry[1]).is_file())
+        config.nav = nav(self.site, GENERATED + about)
         if self.config.execute:
             warm_up()  # heavy imports once, before the first snippet's time limit starts
         return config
@@ -108,13 +119,16 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def on_page_content(self, html: str, page, config, files) -> str:
         """Record what ran; a queued snippet that never rendered is a problem too."""
+        self.problems += audit_page(html, page, self.project, self.site)  # raw math, unsafe HTML
+        self.formulas += page_formulas(html, self.project.relative(self.project.docs / page.file.src_uri))
         queue, fence.current = fence.current, None
         if queue is not None:
             self.executed += queue.executed
             self.problems += queue.problems
             for block in queue.pending:
                 self.problems.append(Problem(queue.path, block.lineno,
-                                             "python block was not rendered as a snippet"))
+                                             "python 代码块没有被当作代码片段渲染（多半是缩进或围栏写错）。"
+                                             "请检查这个代码块的围栏与缩进"))
         return html
 
     def generated(self, path: str) -> str:
@@ -132,12 +146,16 @@ class KbPlugin(BasePlugin[KbConfig]):
         report = os.environ.get("KB_SNIPPET_REPORT")
         if report:
             Path(report).write_text(json.dumps(self.executed, ensure_ascii=False, indent=1))
+        try:  # every formula through the KaTeX the site loads, in one node process
+            self.problems += katex_problems(self.formulas, self.project.root,
+                                            [(p.path, p.text) for p in self.site.pages])
+        except FileNotFoundError:
+            log.warning("没有找到 Node.js（node）：这次构建没有用 KaTeX 校验公式。请安装 Node.js")
         problems = sorted(set(self.problems))
         for problem in problems:
             log.error(str(problem))
         if problems:
-            raise PluginError(f"{len(problems)} problem(s) in the pages, listed above "
-                              "as path:line: message")
+            raise PluginError(f"页面中有 {len(problems)} 个问题，已在上方逐条列出（文件:行号: 问题。怎么改。）")
 
 
 __all__ = ["KbPlugin"]
