@@ -10,13 +10,14 @@ import yaml
 from conftest import ROOT
 from kb.bank.matching import PAGE_RATIO, page_duplicate_problems
 from kb.bank.parse import parse_bank
-from kb.cli import SCAFFOLD, main
+from kb.cli import main
 from kb.content.pages import load_page
 from kb.content.schema import TOPICS
 from kb.retrieval.analyzer import Analyzer
 from kb.retrieval.fields import follow_up_fields, page_fields
 from kb.retrieval.match import Matcher
 from kb.retrieval.verdict import MAYBE_BUDGET, NEGATIVE_BUDGET
+from kb.scaffold import SCAFFOLD
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -148,7 +149,8 @@ def scaffold(tmp_path: Path, page_id: str, title: str) -> object:
     path = tmp_path / "docs" / "generalization" / f"{page_id}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(SCAFFOLD.format(id=page_id, title=json.dumps(title, ensure_ascii=False), topic="generalization",
-                                    tags="过拟合", difficulty="基础", path="x"), encoding="utf-8")
+                                    tags="过拟合", difficulty="基础", origin="origin: written\n", path="x"),
+                    encoding="utf-8")
     return load_page(path, tmp_path / "docs")
 
 

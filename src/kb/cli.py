@@ -8,6 +8,7 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -16,6 +17,9 @@ from kb.bank.matching import item_doc
 from kb.bank.parse import BankError, Item, parse_bank
 from kb.errors import KbError, UsageError
 from kb.project import Project
+
+if TYPE_CHECKING:
+    from kb.retrieval.match import Result
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -178,7 +182,7 @@ def cmd_import(project: Project, args) -> int:
     return 0
 
 
-def import_row(path: Path, item: Item, result) -> dict:
+def import_row(path: Path, item: Item, result: Result) -> dict:
     """One item's report as a JSON-ready dict."""
     return {
         "file": str(path), "line": item.line, "number": item.number, "heading": item.heading,

@@ -9,6 +9,7 @@ the raw banks for ``kb ingest``; these documents are what it compares.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from kb.bank.dedup import Doc
 from kb.bank.mapping import Entry
 from kb.bank.parse import Item
 from kb.content.pages import Page, Problem, strip_fences
+
+if TYPE_CHECKING:
+    from kb.retrieval.analyzer import Analyzer
 
 #: A page duplicates another when its question scores at least this share of what it
 #: scores against itself there (and the verdict model calls the pair a duplicate).
@@ -36,7 +40,8 @@ def item_doc(item: Item) -> Doc:
 
 
 def page_duplicate_problems(pages: Sequence[Page], items: Sequence[Item] = (),
-                            entries: dict[str, Entry] | None = None, analyzer=None) -> list[Problem]:
+                            entries: dict[str, Entry] | None = None,
+                            analyzer: Analyzer | None = None) -> list[Problem]:
     """Pages that ask the same question as another page.
 
     Args:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -32,6 +33,9 @@ from kb.retrieval.analyzer import Analyzer, _compact, normalize, term_weight, te
 from kb.retrieval.bm25 import BM25F
 from kb.retrieval.fields import ITEM_WEIGHTS, PAGE_WEIGHTS, Fields, follow_up_fields, item_fields, page_fields
 from kb.retrieval.lsa import LatentSpace
+
+if TYPE_CHECKING:
+    from kb.project import Project
 
 #: Dimensions of the latent space (capped by the number of reference documents).
 LSA_DIMS = 128
@@ -286,7 +290,7 @@ class Matcher:
         self.model = VerdictModel().fit_from_index(self.index)
 
     @classmethod
-    def for_project(cls, project) -> Matcher:
+    def for_project(cls, project: Project) -> Matcher:
         """The matcher of a :class:`~kb.project.Project` (its pages, bank, mapping and synonyms)."""
         return cls(project.pages, project.items, project.entries, Analyzer.for_project(project.root))
 

@@ -21,11 +21,15 @@ at most :data:`MAYBE_BUDGET` of the pairs in between (``maybe``: a person decide
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from kb.retrieval.fields import item_fields
+
+if TYPE_CHECKING:
+    from kb.retrieval.match import Index
 
 #: Cut points used when the bank is too small to calibrate on (probability).
 DUPLICATE_AT, NEW_BELOW = 0.55, 0.4
@@ -92,7 +96,7 @@ class VerdictModel:
         self.calibration: tuple[np.ndarray, np.ndarray] | None = None
         self.duplicate_at, self.new_below = DUPLICATE_AT, NEW_BELOW
 
-    def fit_from_index(self, index) -> VerdictModel:
+    def fit_from_index(self, index: Index) -> VerdictModel:
         """Train on the index's own merged raw items (see the module docstring)."""
         items = index.via_items
         if len(items) < 10 or len(index.pages) < 3:
