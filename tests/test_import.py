@@ -180,3 +180,15 @@ def test_page_check_does_not_flag_todays_distinct_pages(page_problems):
     problems, dup, _ = page_problems
     others = [p for p in problems if p.path != dup.path]
     assert others == [], f"{[str(p) for p in others]} (PAGE_RATIO {PAGE_RATIO})"
+
+
+def test_fast_synonym_expansion_gives_the_analyzers_own_terms(project):
+    from kb.retrieval.match import Terms
+
+    analyzer = Analyzer.for_project(project.root)
+    fast = Terms(analyzer)
+    texts = ["训练时GPU内存不足怎么办", "查准率和查全率怎么权衡？F1 值是什么", "过拟合、Dropout 与 early stopping",
+             "ROC 曲线下面积 AUC", "mapping 不是 map", ""]
+    texts += [p.meta["title"] for p in project.pages[:20]]
+    for text in texts:
+        assert fast(text) == analyzer.terms(text, expand=True), text
