@@ -39,10 +39,22 @@ def item_doc(item: Item) -> Doc:
     return Doc(f"{item.title} {item.question}", item.answer)
 
 
+def declared_distinct(a: Page, b: Page) -> bool:
+    """Whether either page lists the other in ``related``: its author compared the two and kept both."""
+    def related(page: Page) -> set[str]:
+        return {str(r) for r in page.meta.get("related") or []}
+
+    return b.id in related(a) or a.id in related(b)
+
+
 def page_duplicate_problems(pages: Sequence[Page], items: Sequence[Item] = (),
                             entries: dict[str, Entry] | None = None,
                             analyzer: Analyzer | None = None) -> list[Problem]:
     """Pages that ask the same question as another page.
+
+    A page is flagged when the verdict model calls its closest other page a duplicate
+    *and* its question scores at least :data:`PAGE_RATIO` of its self-score there; a pair
+    whose pages name each other in ``related`` was declared distinct and is not flagged.
 
     Args:
         pages: The question pages.
@@ -68,6 +80,8 @@ def page_duplicate_problems(pages: Sequence[Page], items: Sequence[Item] = (),
         if result.verdict != "duplicate":
             continue
         other = index.pages.index(result.page)
+        if declared_distinct(pages[k], pages[other]):
+            continue
         ratio = float(scores[k, other] / self_score[k])
         if ratio < PAGE_RATIO:
             continue
