@@ -24,6 +24,8 @@ _HEADING = re.compile(r"^#{2,4}\s+(.+?)\s*$", re.MULTILINE)
 _SECTION = re.compile(r"^## (.+?)\s*$", re.MULTILINE)
 #: Sections of a page that are not evidence of the page's own question.
 SKIPPED_SECTIONS = ("面试追问", "代码")
+#: Marks an unwritten line of a page scaffolded by ``kb new``.
+PLACEHOLDER = "TODO(kb new)"
 _MARKUP = re.compile(r"[`*_>|#\[\]()!]|\$[^$]*\$|https?://\S+")
 
 
@@ -48,7 +50,8 @@ def _sections(body: str) -> list[tuple[str, str]]:
 def page_fields(page: Page, name: str) -> Fields:
     """The weighted fields of a question page."""
     meta = page.meta
-    body = strip_fences(page.body)
+    # Scaffold placeholders are not content: two fresh `kb new` pages share them word for word.
+    body = "\n".join(line for line in strip_fences(page.body).split("\n") if PLACEHOLDER not in line)
     abstract = _ABSTRACT.search(body)
     kept = [(h, t) for h, t in _sections(body) if not any(s in h for s in SKIPPED_SECTIONS)]
     prose = "\n".join(t for _, t in kept)
