@@ -61,8 +61,10 @@ def test_kb_import_reports_duplicates_and_new_items(mini_project, tmp_path, caps
     before = sorted(p.read_bytes() for p in mini_project.rglob("*") if p.is_file())
     assert main(["--root", str(mini_project), "import", str(bank)]) == 0
     out = capsys.readouterr().out
-    assert "new.txt:1  1. 过拟合是什么？\n    -> duplicates docs/generalization/overfitting.md" in out
-    assert "new.txt:5  2. 什么是梯度裁剪？\n    -> new" in out
+    first, second = out.split(f"{bank}:5  2. 什么是梯度裁剪？\n")
+    assert f"{bank}:1  1. 过拟合是什么？\n    1. docs/generalization/overfitting.md" in first
+    assert "    -> duplicate docs/generalization/overfitting.md" in first
+    assert second.split("\n\n")[0].endswith(")") and "    -> new" in second
     assert sorted(p.read_bytes() for p in mini_project.rglob("*") if p.is_file()) == before
 
 

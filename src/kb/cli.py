@@ -8,14 +8,18 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from kb.bank.dedup import clusters, scored_pairs
-from kb.bank.matching import item_doc, match_items
-from kb.bank.parse import Item, parse_bank
+from kb.bank.matching import item_doc
+from kb.bank.parse import BankError, Item, parse_bank
 from kb.errors import KbError, UsageError
 from kb.project import Project
+
+if TYPE_CHECKING:
+    from kb.retrieval.match import Result
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,8 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--labelled", type=Path, help="report precision/recall on labelled pairs")
     sub.add_parser("sources", help="where every raw item went").add_argument(
         "--json", action="store_true", help="one JSON object per item")
-    p = sub.add_parser("import", help="report which items of a new bank duplicate existing pages")
+    p = sub.add_parser("import", help="per item of a new bank: closest pages and duplicate/maybe/new")
     p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON object per item")
     p = sub.add_parser("check", help="every static check of pages and mapping (no execution)")
     p.add_argument("--no-duplicates", action="store_true", help="skip the page duplicate check")
     p = sub.add_parser("new", help="scaffold a question page")
@@ -144,19 +149,50 @@ def cmd_sources(project: Project, args) -> int:
 
 
 def cmd_import(project: Project, args) -> int:
-    """Report which items of a new bank duplicate existing pages; change nothing."""
-    new = parse_bank(args.file)
-    matches = match_items(new, project.pages, project.items, project.entries)
-    dup = [m for m in matches if m.duplicate]
-    for m in matches:
-        where = f"duplicates docs/{m.page}" if m.duplicate else "new"
-        hint = f"(score {m.score:.2f}" + (f", via {m.via})" if m.via != "page" else ")")
-        if not m.duplicate and m.page:
-            hint = f"(closest docs/{m.page}, score {m.score:.2f})"
-        print(f"{args.file.name}:{m.item.line}  {m.item.heading}\n    -> {where} {hint}")
-    print(f"\n{len(new)} items: {len(dup)} duplicate existing pages, {len(new) - len(dup)} new. "
-          "Nothing was changed.")
+    """Report, per item of a new bank, the closest pages and a verdict; change nothing."""
+    from kb.bank.sniff import check_bank_file
+    from kb.retrieval.match import Matcher
+
+    check_bank_file(args.file)
+    try:
+        new = parse_bank(args.file)
+    except BankError as exc:  # name the file as the maintainer typed it
+        raise BankError(str(args.file), exc.line, exc.message) from None
+    matcher = Matcher.for_project(project)
+    results = matcher.match_items(new)
+    if args.json:
+        for item, result in zip(new, results):
+            print(json.dumps(import_row(args.file, item, result), ensure_ascii=False))
+        return 0
+    for item, result in zip(new, results):
+        print(f"{args.file}:{item.line}  {item.heading}")
+        for n, c in enumerate(result.candidates, 1):
+            via = f", via {c.via_key}" if c.via_key and c.via >= c.bm25 else ""
+            words = ", ".join(f"{w}({f})" for w, f in c.matched) or "-"
+            print(f"    {n}. docs/{c.page}  {c.score:.2f}  (bm25 {c.bm25:.2f}, latent {c.latent:.2f}{via})"
+                  f"  matched: {words}")
+        target = f" docs/{result.page}" if result.verdict != "new" and result.page else ""
+        print(f"    -> {result.verdict}{target}  (p={result.probability:.2f})")
+    counts = Counter(r.verdict for r in results)
+    model = matcher.model
+    print(f"\n{len(new)} items: {counts['duplicate']} duplicate, {counts['maybe']} maybe, {counts['new']} new "
+          f"(duplicate at p >= {model.duplicate_at:.2f}, new below {model.new_below:.2f}; "
+          f"calibrated on {0 if model.calibration is None else len(model.calibration[1])} "
+          "mapping-derived pairs). Nothing was changed.")
     return 0
+
+
+def import_row(path: Path, item: Item, result: Result) -> dict:
+    """One item's report as a JSON-ready dict."""
+    return {
+        "file": str(path), "line": item.line, "number": item.number, "heading": item.heading,
+        "verdict": result.verdict, "probability": result.probability,
+        "page": result.page if result.verdict != "new" else None,
+        "candidates": [{"page": c.page, "score": c.score, "bm25": c.bm25, "latent": c.latent,
+                        "via": c.via_key or None, "via_score": c.via,
+                        "matched": [{"word": w, "fields": f.split("/")} for w, f in c.matched]}
+                       for c in result.candidates],
+    }
 
 
 def cmd_check(project: Project, args) -> int:

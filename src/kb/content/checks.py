@@ -256,5 +256,7 @@ def check_project(project: Project, *, duplicates: bool = True) -> list[Problem]
         problems += check_page(page, project, ids, by_page)
     problems += check_unique(project.pages)
     if duplicates:
-        problems += page_duplicate_problems(project.pages)
+        from kb.retrieval.analyzer import Analyzer
+
+        problems += page_duplicate_problems(project.pages, items, entries, Analyzer.for_project(project.root))
     return sorted(set(problems))

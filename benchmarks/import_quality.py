@@ -1,0 +1,218 @@
+"""Benchmark: how well ``kb import`` tells a reworded question from a new one, and how it scales.
+
+Run:  .venv/bin/python benchmarks/import_quality.py [--scale 1000:1 10000:10] [--no-scale]
+
+Quality, on the labelled import set written before any tuning
+(``tests/fixtures/import_set.txt``, labels in ``tests/fixtures/import_labels.yml``):
+
+- the confusion of kind (rewording / near-miss / new) against verdict; a ``duplicate``
+  of a rewording counts as right only when it names the labelled page;
+- precision and recall of ``duplicate``, the ``maybe`` rate, accuracy (``maybe`` counts
+  as not right), and the per-kind rates the issue sets as targets;
+- the same cuts on the mapping-derived calibration pairs the verdict model learns from.
+
+Scale: a synthetic bank of N items against a page set of M times the real pages, made
+from the real pages and items by swapping in synthetic topic terms (random CJK
+characters), so topics are as diverse as in a large bank. Each size runs in a fresh
+subprocess so its peak memory (max RSS) is its own. Reported: wall time of building the
+matcher (index, latent space, verdict model trained on the enlarged mapping) and of
+matching every item, the process's CPU time, the machine's load, and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+KINDS = ("rewording", "near-miss", "new")
+VERDICTS = ("duplicate", "wrong page", "maybe", "new")
+TARGETS = {"rewording duplicate of the right page": (">=", 0.90),
+           "near misses called duplicate": ("<=", 1 / 8),
+           "new items called new": (">=", 0.90),
+           "maybe, of all items": ("<=", 0.15)}
+
+
+def quality() -> dict:
+    """Run ``kb import``'s core on the labelled set; return the measured rates."""
+    import yaml
+
+    from kb.bank.parse import parse_bank
+    from kb.project import Project
+    from kb.retrieval.match import Matcher
+
+    project = Project(ROOT)
+    fixtures = ROOT / "tests" / "fixtures"
+    items = parse_bank(fixtures / "import_set.txt")
+    labels = yaml.safe_load((fixtures / "import_labels.yml").read_text(encoding="utf-8"))["items"]
+    matcher = Matcher.for_project(project)
+    results = matcher.match_items(items)
+    confusion: Counter = Counter()
+    misses = []
+    for item, result in zip(items, results):
+        label = labels[item.line]
+        kind, verdict = label["kind"], result.verdict
+        if verdict == "duplicate" and kind == "rewording" and result.page != label["page"]:
+            verdict = "wrong page"
+        confusion[(kind, verdict)] += 1
+        right = verdict == "duplicate" if kind == "rewording" else verdict == "new"
+        if not right:
+            misses.append(f"  {kind:9} -> {verdict:10} p={result.probability:.2f} "
+                          f"top={result.page} want={label.get('page', 'new')}  {item.title}")
+    n = {k: sum(confusion[(k, v)] for v in VERDICTS) for k in KINDS}
+    said_dup = sum(confusion[(k, v)] for k in KINDS for v in ("duplicate", "wrong page"))
+    right_dup = confusion[("rewording", "duplicate")]
+    rates = {
+        "rewording duplicate of the right page": right_dup / n["rewording"],
+        "near misses called duplicate": sum(confusion[("near-miss", v)] for v in ("duplicate", "wrong page"))
+        / n["near-miss"],
+        "new items called new": confusion[("new", "new")] / n["new"],
+        "maybe, of all items": sum(confusion[(k, "maybe")] for k in KINDS) / len(items),
+    }
+    model = matcher.model
+    x, y = model.calibration
+    p = model.probability(x)
+    calib = {
+        "pairs": int(len(y)), "positives": int(y.sum()),
+        "positives duplicate": float((p[y == 1] >= model.duplicate_at).mean()),
+        "positives maybe": float(((p[y == 1] >= model.new_below) & (p[y == 1] < model.duplicate_at)).mean()),
+        "negatives duplicate": float((p[y == 0] >= model.duplicate_at).mean()),
+        "negatives maybe": float(((p[y == 0] >= model.new_below) & (p[y == 0] < model.duplicate_at)).mean()),
+    }
+    return {
+        "items": len(items), "per_kind": n, "confusion": {f"{k}|{v}": confusion[(k, v)] for k in KINDS
+                                                          for v in VERDICTS},
+        "duplicate_precision": right_dup / max(1, said_dup), "duplicate_recall": right_dup / n["rewording"],
+        "accuracy": (right_dup + confusion[("near-miss", "new")] + confusion[("new", "new")]) / len(items),
+        "rates": rates, "cuts": (model.duplicate_at, model.new_below), "calibration": calib, "misses": misses,
+    }
+
+
+def print_quality(q: dict) -> None:
+    """Print :func:`quality`'s result as tables."""
+    print(f"labelled import set: {q['items']} items "
+          + ", ".join(f"{n} {k}" for k, n in q["per_kind"].items()))
+    print(f"cuts (calibrated on the mapping): duplicate at p >= {q['cuts'][0]:.2f}, new below {q['cuts'][1]:.2f}")
+    print(f"\n{'kind':10}" + "".join(f"{v:>12}" for v in VERDICTS))
+    for k in KINDS:
+        print(f"{k:10}" + "".join(f"{q['confusion'][f'{k}|{v}']:>12}" for v in VERDICTS))
+    print(f"\nduplicate precision {q['duplicate_precision']:.2f}  recall {q['duplicate_recall']:.2f}  "
+          f"accuracy {q['accuracy']:.2f}")
+    for name, value in q["rates"].items():
+        op, target = TARGETS[name]
+        met = value >= target if op == ">=" else value <= target
+        print(f"  {name:40} {value:6.1%}  target {op} {target:.1%}  {'met' if met else 'NOT met'}")
+    c = q["calibration"]
+    print(f"\ncalibration pairs from the mapping: {c['pairs']} ({c['positives']} positive)")
+    print(f"  positives: {c['positives duplicate']:.1%} duplicate, {c['positives maybe']:.1%} maybe")
+    print(f"  negatives: {c['negatives duplicate']:.1%} duplicate, {c['negatives maybe']:.1%} maybe")
+    if q["misses"]:
+        print("\nnot right:")
+        print("\n".join(q["misses"]))
+
+
+def synthetic(items_n: int, page_factor: int, seed: int = 0):
+    """Pages (``page_factor`` x the real ones), their merged items, the mapping, and a new bank."""
+    from kb.bank.mapping import Entry
+    from kb.bank.parse import Item
+    from kb.project import Project
+
+    project = Project(ROOT)
+    rng = random.Random(seed)
+    common = [chr(c) for c in range(0x4E00, 0x9FA5)]
+
+    def term() -> str:
+        return "".join(rng.choice(common) for _ in range(rng.randint(3, 5)))
+
+    real_pages, real_items = project.pages, project.items
+    by_page: dict[str, list] = {}
+    for item in real_items:
+        entry = project.entries.get(item.key)
+        if entry and entry.page:
+            by_page.setdefault(entry.page, []).append(item)
+    pages, bank, entries = [], [], {}
+    for copy_n in range(page_factor):
+        for page in real_pages:
+            t = term()
+            clone = copy.copy(page)
+            clone.meta = dict(page.meta)
+            clone.meta["title"] = f"{t}：{page.meta.get('title', '')}"
+            clone.meta["aliases"] = [f"{t}{a}" for a in page.meta.get("aliases") or []]
+            rel = "/".join(Path(str(page.path)).parts[-2:])
+            clone.path = Path(str(page.path)).with_name(f"c{copy_n}-{Path(str(page.path)).name}")
+            clone.body = page.body.replace("模型", t)
+            pages.append(clone)
+            new_rel = "/".join(clone.path.parts[-2:])
+            for item in by_page.get(rel, []):
+                copied = Item(f"c{copy_n}.txt", item.line, item.number, f"{t}{item.heading}",
+                              f"{t}{item.title}", f"{t}{item.question}", item.answer.replace("模型", t))
+                bank.append(copied)
+                entries[copied.key] = Entry(copied.file, copied.line, "merged", new_rel, None, 1)
+    new = []
+    for k in range(items_n):
+        base = rng.choice(real_items)
+        t = term()
+        new.append(Item("new.txt", k + 1, str(k + 1), f"{t}{base.heading}", f"{t}{base.title}",
+                        f"{t}{base.question}", base.answer[:600].replace("模型", t)))
+    return pages, bank, entries, new, project
+
+
+def run_one(items_n: int, page_factor: int) -> dict:
+    """One scale measurement (run in its own process)."""
+    from kb.retrieval.analyzer import Analyzer
+    from kb.retrieval.match import Matcher
+
+    pages, bank, entries, new, project = synthetic(items_n, page_factor)
+    start = time.perf_counter()
+    matcher = Matcher(pages, bank, entries, Analyzer.for_project(project.root))
+    built = time.perf_counter()
+    results = matcher.match_items(new)
+    done = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"items": items_n, "pages": len(pages), "bank": len(bank),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 1), "load_1min": round(os.getloadavg()[0], 1),
+            "build_s": round(built - start, 1), "match_s": round(done - built, 1),
+            "total_s": round(done - start, 1),
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "verdicts": dict(Counter(r.verdict for r in results))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", nargs="*", default=["1000:1", "10000:10"],
+                        help="ITEMS:PAGE_FACTOR pairs, each measured in a fresh process")
+    parser.add_argument("--no-scale", action="store_true", help="quality only")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        items_n, factor = map(int, args.one.split(":"))
+        print(json.dumps(run_one(items_n, factor)))
+        return
+    print_quality(quality())
+    if args.no_scale:
+        return
+    print(f"\n{'items':>7} {'pages':>6} {'bank':>6} {'build s':>8} {'match s':>8} {'total s':>8} {'CPU s':>6} "
+          f"{'load':>5} {'peak MiB':>9}")
+    for spec in args.scale:
+        out = subprocess.run([sys.executable, __file__, "--one", spec], capture_output=True, text=True,
+                             check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"{r['items']:>7} {r['pages']:>6} {r['bank']:>6} {r['build_s']:>8} {r['match_s']:>8} "
+              f"{r['total_s']:>8} {r['cpu_s']:>6} {r['load_1min']:>5} {r['peak_rss_mib']:>9}   {r['verdicts']}")
+    print("(total s: wall time of building the matcher and matching every item; CPU s: the process's "
+          "own CPU time, which the machine's load does not inflate; load: 1-minute load average)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,343 @@
+"""Match new questions to existing pages by meaning: the core of ``kb import`` and ``kb check``.
+
+For every query (a raw item, or a page being checked) and every page, three views of
+similarity are computed:
+
+- **BM25F** over analyzer terms against the page's weighted fields
+  (:mod:`kb.retrieval.fields`), and against the raw items the mapping already merged
+  into the page (the page's other known wordings);
+- **latent similarity**: cosine in a TF-IDF -> TruncatedSVD space learned from the
+  bank's own text (pages and raw items), which links words that co-occur
+  (``显存`` with ``OOM``) even when the query shares none with the page.
+
+The best page per query gets a calibrated probability of being the same question from
+a logistic regression over these scores (:mod:`kb.retrieval.verdict`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize as l2
+
+from kb.bank.mapping import Entry
+from kb.bank.parse import Item
+from kb.content.pages import Page, page_rel
+from kb.retrieval.analyzer import Analyzer, _compact, normalize, term_weight, terms
+from kb.retrieval.bm25 import BM25F
+from kb.retrieval.fields import ITEM_WEIGHTS, PAGE_WEIGHTS, Fields, follow_up_fields, item_fields, page_fields
+from kb.retrieval.lsa import LatentSpace
+
+if TYPE_CHECKING:
+    from kb.project import Project
+
+#: Dimensions of the latent space (capped by the number of reference documents).
+LSA_DIMS = 128
+#: Learn the latent space from page paragraphs too (documents of at least this many characters).
+PARAGRAPHS = False
+PARAGRAPH_CHARS = 40
+#: Pages kept per query for features and display.
+TOP = 3
+#: Weights of a merged raw item as a reference document of its page.
+VIA_WEIGHTS = {"title": 2.0, "body": 0.3}
+
+
+class Terms:
+    """Text -> terms with synonyms expanded, as :meth:`Analyzer.terms` (``expand=True``) gives them.
+
+    Memoised, and with a cheap pre-test before each synonym pattern: a phrase can only
+    match a text that contains it as a substring, so most of the table's regular
+    expressions never run. The result is the analyzer's own (``tests/test_import.py``
+    compares them); only the cost differs, which matters for 10,000-item banks.
+    """
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        analyzer.terms("")  # registers the synonym phrases as jieba words, as the analyzer does
+        self.patterns = [(_compact(phrase), pattern, others) for phrase, (pattern, others)
+                         in zip((p for g in analyzer.synonyms for p in g), analyzer._patterns)]
+        self.cached = lru_cache(maxsize=200_000)(self._terms)
+
+    def expand(self, text: str) -> list[str]:
+        """:meth:`Analyzer.expand`, faster."""
+        compact = _compact(text)
+        out: dict[str, None] = {}
+        for key, pattern, others in self.patterns:
+            if key in compact and pattern.search(compact):
+                out.update(dict.fromkeys(others))
+        return [p for p in out if _compact(p) not in compact]
+
+    def _terms(self, text: str) -> tuple[str, ...]:
+        out = terms(text)
+        for phrase in self.expand(text):
+            out += terms(phrase)
+        return tuple(out)
+
+    def __call__(self, text: str) -> list[str]:
+        """The terms of ``text`` (a fresh list)."""
+        return list(self.cached(text))
+
+
+def _identity(terms_: list[str]) -> list[str]:
+    return terms_
+
+
+# --- references and scoring ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Candidate:
+    """One page proposed for one query.
+
+    Attributes:
+        page: ``topic/id.md``.
+        score: Combined similarity (the verdict model's probability for the best page).
+        bm25: BM25F score against the page itself.
+        via: BM25F score against the best raw item merged into the page.
+        via_key: That raw item's key (``""`` when none).
+        latent: Cosine in the latent space.
+        matched: Query words found in the page, with the fields they were found in.
+    """
+
+    page: str
+    score: float
+    bm25: float
+    via: float
+    via_key: str
+    latent: float
+    matched: tuple[tuple[str, str], ...]
+
+
+class Index:
+    """Pages (and the raw items merged into them) ready to be matched against.
+
+    Args:
+        pages: The question pages.
+        items: Raw items already in the bank (their merged pages' other wordings).
+        entries: The mapping, to know which page each raw item went to.
+        analyzer: The shared analyzer (default: no synonyms).
+    """
+
+    def __init__(self, pages: Sequence[Page], items: Sequence[Item] = (),
+                 entries: dict[str, Entry] | None = None, analyzer: Analyzer | None = None) -> None:
+        self.analyze = analyze = Terms(analyzer or Analyzer())
+        self.pages = [page_rel(p) for p in pages]
+        self.page_docs = [page_fields(p, page_rel(p)) for p in pages]
+        column = {rel: k for k, rel in enumerate(self.pages)}
+        self.follow_ups = [(f, k) for k, p in enumerate(pages) for f in follow_up_fields(p, page_rel(p))]
+        entries = entries or {}
+        self.via_items: list[Item] = []
+        self.via_page: list[int] = []
+        for item in items:
+            entry = entries.get(item.key)
+            if entry and entry.status == "merged" and entry.page in column:
+                self.via_items.append(item)
+                self.via_page.append(column[entry.page])
+        self.via_page_arr = np.array(self.via_page, dtype=np.int64)
+        self.bm25 = BM25F(self.page_docs, PAGE_WEIGHTS, analyze, term_weight)
+        via_docs = [Fields(i.key, {"title": item_fields(i).texts["question"],
+                                   "body": item_fields(i).texts["answer"]}) for i in self.via_items]
+        self.via_bm25 = BM25F(via_docs, VIA_WEIGHTS, analyze, term_weight) if via_docs else None
+        self._fit_latent()
+        self._terms_cache: dict[int, dict[str, set[str]]] = {}
+
+    def _fit_latent(self) -> None:
+        # Documents as already analysed field terms (each text is analysed once).
+        corpus = [self.doc_terms(d) for d in self.page_docs]
+        corpus += [self.doc_terms(item_fields(i)) for i in self.via_items]
+        self.tfidf = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1)
+        # Paragraphs are extra documents for learning the space only: many short
+        # documents teach which words co-occur better than a few long ones.
+        paragraphs = [self.analyze(t) for d in self.page_docs for t in re.split(r"\n\s*\n", d.texts["body"])
+                      if len(t.strip()) >= PARAGRAPH_CHARS] if PARAGRAPHS else []
+        self.tfidf.fit(corpus + paragraphs)
+        x = self.tfidf.transform(corpus)
+        self.space = LatentSpace(self.tfidf.transform(corpus + paragraphs) if paragraphs else x, LSA_DIMS)
+        z = l2(self.space.transform(x))
+        n = len(self.page_docs)
+        # A page's latent vector: its own text and its merged items, averaged.
+        page_z = z[:n].copy()
+        for k, p in enumerate(self.via_page):
+            page_z[p] += z[n + k]
+        self.page_latent_sum = page_z
+        self.via_latent = z[n:]
+        self.page_latent = l2(page_z)
+        # The page's question side only: what it asks and its one-line answer.
+
+    def doc_terms(self, doc: Fields) -> list[str]:
+        """The terms of all of a document's fields."""
+        return [t for text in doc.texts.values() for t in self.analyze(text)]
+
+    def latent(self, docs: Sequence[list[str]]) -> np.ndarray:
+        """Unit vectors of analysed documents (term lists) in the latent space."""
+        return l2(self.space.transform(self.tfidf.transform(docs)))
+
+    def score_matrices(self, queries: Sequence[Fields], exclude: Sequence[str] = ()
+                       ) -> dict[str, np.ndarray]:
+        """Named query x page score matrices (``via_arg``: the best merged item per page).
+
+        Args:
+            queries: Query documents (``question`` and ``answer`` fields).
+            exclude: Per query, a raw item key not to use as a reference (the query itself).
+        """
+        q = self.bm25.query_matrix(queries, ITEM_WEIGHTS)
+        bm = self.bm25.scores(q)
+        n_q, n_p = len(queries), len(self.pages)
+        via = np.zeros((n_q, n_p), dtype=np.float32)
+        via_arg = np.full((n_q, n_p), -1, dtype=np.int64)
+        if self.via_bm25 is not None:
+            vq = self.via_bm25.query_matrix(
+                [Fields(d.name, {"title": d.texts.get("question", ""), "body": d.texts.get("answer", "")})
+                 for d in queries], {"title": 1.0, "body": 0.4})
+            vs = self.via_bm25.scores(vq)
+            if exclude:
+                keys = {i.key: k for k, i in enumerate(self.via_items)}
+                for r, key in enumerate(exclude):
+                    if key in keys:
+                        vs[r, keys[key]] = -1.0
+            for k, p in enumerate(self.via_page):
+                better = vs[:, k] > via[:, p]
+                via[better, p] = vs[better, k]
+                via_arg[better, p] = k
+        zq = self.latent([self.doc_terms(d) for d in queries])
+        lat = zq @ self.page_latent.T
+        if exclude:
+            # Leave the query's own merged item out of its page's latent vector too.
+            keys = {i.key: k for k, i in enumerate(self.via_items)}
+            for r, key in enumerate(exclude):
+                k = keys.get(key)
+                if k is not None:
+                    p = self.via_page[k]
+                    rest = self.page_latent_sum[p] - self.via_latent[k]
+                    lat[r, p] = float(zq[r] @ rest) / max(1e-9, float(np.linalg.norm(rest)))
+        return {"bm25": bm, "via": via, "latent": lat, "via_arg": via_arg}
+
+    def _page_terms(self, page: int) -> dict[str, set[str]]:
+        cached = self._terms_cache.get(page)
+        if cached is None:
+            cached = {f: set(self.analyze(t)) for f, t in self.page_docs[page].texts.items()}
+            self._terms_cache[page] = cached
+        return cached
+
+    def matched_words(self, query: Fields, page: int) -> tuple[tuple[str, str], ...]:
+        """Words of the query's question found in the page, rarest first, with the fields holding them.
+
+        Only words the question itself contains are shown (not synonyms it was expanded
+        with), and a bigram only when it is a word of jieba's dictionary: ``训练``, not ``练集``.
+        """
+        import jieba
+
+        text = query.texts.get("question", "")
+        literal = normalize(text)
+        dictionary = jieba.dt.FREQ
+        in_field = self._page_terms(page)
+        seen: dict[str, list[str]] = {}
+        for term in self.analyze(text):
+            if term in seen or term not in self.bm25.vocab.index or term not in literal:
+                continue
+            if not term.isascii() and (len(term) == 1 or (len(term) == 2 and not dictionary.get(term))):
+                continue
+            fields = [f for f in PAGE_WEIGHTS if term in in_field[f]]
+            if fields:
+                seen[term] = fields
+        ranked = sorted(seen, key=lambda t: -self.bm25.idf[self.bm25.vocab.index[t]])
+        words = [t for t in ranked if not any(t != o and t in o for o in ranked)]
+        return tuple((t, "/".join(seen[t])) for t in words[:6])
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the matcher says about one query.
+
+    Attributes:
+        name: The query's name (an item's ``file:line``, a page's path).
+        candidates: The best pages, best first (at most :data:`TOP`).
+        verdict: ``duplicate`` (of ``candidates[0]``), ``maybe`` or ``new``.
+        probability: The verdict model's probability that ``candidates[0]`` is the same question.
+    """
+
+    name: str
+    candidates: tuple[Candidate, ...]
+    verdict: str
+    probability: float
+
+    @property
+    def page(self) -> str | None:
+        """The best page, or ``None`` when the site has none."""
+        return self.candidates[0].page if self.candidates else None
+
+
+class Matcher:
+    """An :class:`Index` plus the verdict model trained on it: the one matching core.
+
+    Args:
+        pages: The question pages.
+        items: Raw items already in the bank.
+        entries: The mapping.
+        analyzer: The shared analyzer.
+    """
+
+    def __init__(self, pages: Sequence[Page], items: Sequence[Item] = (),
+                 entries: dict[str, Entry] | None = None, analyzer: Analyzer | None = None) -> None:
+        from kb.retrieval.verdict import VerdictModel
+
+        self.index = Index(pages, items, entries, analyzer)
+        self.model = VerdictModel().fit_from_index(self.index)
+
+    @classmethod
+    def for_project(cls, project: Project) -> Matcher:
+        """The matcher of a :class:`~kb.project.Project` (its pages, bank, mapping and synonyms)."""
+        return cls(project.pages, project.items, project.entries, Analyzer.for_project(project.root))
+
+    def match(self, queries: Sequence[Fields], skip: Sequence[int] | None = None) -> list[Result]:
+        """Candidates and a verdict for every query.
+
+        Args:
+            queries: Query documents (``question`` and ``answer`` fields).
+            skip: Per query, a page index never to propose (the query page itself), or ``-1``.
+        """
+        from kb.retrieval.verdict import blend, top_features
+
+        if not queries:
+            return []
+        if not self.index.pages:
+            return [Result(q.name, (), "new", 0.0) for q in queries]
+        mask = np.asarray(skip, dtype=np.int64) if skip is not None else None
+        s = self.index.score_matrices(queries)
+        order, x = top_features(s, mask=mask)
+        combined = blend(s)
+        verdicts = self.model.verdicts(x)
+        out = []
+        for r, query in enumerate(queries):
+            cands = []
+            for p in order[r, :TOP]:
+                if mask is not None and p == mask[r]:
+                    continue
+                k = int(s["via_arg"][r, p])
+                cands.append(Candidate(
+                    self.index.pages[p], round(float(combined[r, p]), 3), round(float(s["bm25"][r, p]), 3),
+                    round(float(s["via"][r, p]), 3), self.index.via_items[k].key if k >= 0 else "",
+                    round(float(s["latent"][r, p]), 3), self.index.matched_words(query, int(p))))
+            out.append(Result(query.name, tuple(cands), verdicts[r].label, verdicts[r].probability))
+        return out
+
+    def match_items(self, items: Sequence[Item]) -> list[Result]:
+        """:meth:`match` for raw items of a new bank."""
+        return self.match([item_fields(i) for i in items])
+
+    def match_pages(self) -> list[Result]:
+        """Every indexed page matched against the others (for the near-duplicate check)."""
+        queries = [page_query(d) for d in self.index.page_docs]
+        return self.match(queries, skip=list(range(len(queries))))
+
+
+def page_query(doc: Fields) -> Fields:
+    """A page asked as a question: its title and aliases; its one-line answer and headings."""
+    t = doc.texts
+    return Fields(doc.name, {"question": f"{t['title']} {t['aliases']}",
+                             "answer": f"{t['abstract']} {t['headings']}"})

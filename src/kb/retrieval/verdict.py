@@ -1,0 +1,148 @@
+"""From similarity scores to a verdict a maintainer can act on: ``duplicate``, ``maybe``, ``new``.
+
+The verdict is a logistic regression over the best page's scores and how far it leads
+the runner-up. It is trained, each time an :class:`~kb.retrieval.match.Index` is built,
+on pairs the mapping already labels (no hand-set weights, nothing stored):
+
+- **positives**: every merged raw item against its own page, with the item itself left
+  out of the references (so it must be recognised through the page and its *other*
+  wordings);
+- **negatives**: the same item against the best page once its own page is removed
+  (a question the site does not answer, whose closest page is a neighbour), and against
+  a wrong page that outranks its own.
+
+The probability is then cut in two places, also chosen on those pairs each time
+(:meth:`VerdictModel.calibrate`): ``duplicate`` from the lowest cut at which at most
+:data:`NEGATIVE_BUDGET` of the negatives pass, ``new`` below the lowest cut that keeps
+at most :data:`MAYBE_BUDGET` of the pairs in between (``maybe``: a person decides).
+``python benchmarks/import_quality.py`` prints the cuts and the confusion there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from kb.retrieval.fields import item_fields
+
+if TYPE_CHECKING:
+    from kb.retrieval.match import Index
+
+#: Cut points used when the bank is too small to calibrate on (probability).
+DUPLICATE_AT, NEW_BELOW = 0.55, 0.4
+#: Share of the calibration negatives that may be called duplicates.
+NEGATIVE_BUDGET = 1 / 8
+#: Share of the calibration pairs that may fall between the cuts (``maybe``).
+MAYBE_BUDGET = 0.10
+#: Candidate cut points.
+GRID = np.round(np.arange(0.05, 1.0, 0.05), 2)
+#: How the three scores are blended to rank pages (before the verdict model).
+BLEND = {"bm25": 0.5, "via": 0.2, "latent": 0.3}
+#: Scores of the best page that the verdict model reads (plus its leads over the runner-up).
+SCORES = ("bm25", "via", "latent")
+FEATURES = (*SCORES, "lead", "latent_lead")
+#: Train on the pages' follow-up questions as near-miss negatives.
+FOLLOW_UPS = False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision for one query."""
+
+    label: str  # duplicate | maybe | new
+    probability: float
+
+
+def blend(s: dict[str, np.ndarray]) -> np.ndarray:
+    """The ranking score of every (query, page)."""
+    return sum(w * s[name] for name, w in BLEND.items())
+
+
+def top_features(s: dict[str, np.ndarray], mask: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Per query: the order of pages (best first) and the feature row of the best page.
+
+    Args:
+        s: Named query x page score matrices (:meth:`kb.retrieval.match.Index.score_matrices`).
+        mask: Per query, a page to leave out (``-1``: none).
+    """
+    lat = s["latent"]
+    score = blend(s)
+    if mask is not None:
+        rows = np.flatnonzero(mask >= 0)
+        score[rows, mask[rows]] = -np.inf
+    order = np.argsort(-score, axis=1, kind="stable")
+    r = np.arange(len(score))
+    first = order[:, 0]
+    second = order[:, 1] if score.shape[1] > 1 else order[:, 0]
+    lat_other = lat.copy()
+    lat_other[r, first] = -np.inf
+    if mask is not None:
+        lat_other[rows, mask[rows]] = -np.inf
+    best_other_lat = lat_other.max(axis=1) if score.shape[1] > 1 else lat[r, first]
+    x = np.column_stack([*(s[name][r, first] for name in SCORES),
+                         score[r, first] - score[r, second], lat[r, first] - best_other_lat])
+    return order, x
+
+
+class VerdictModel:
+    """The logistic regression over :data:`FEATURES`, trained on mapping-derived pairs."""
+
+    def __init__(self) -> None:
+        self.model: LogisticRegression | None = None
+        self.calibration: tuple[np.ndarray, np.ndarray] | None = None
+        self.duplicate_at, self.new_below = DUPLICATE_AT, NEW_BELOW
+
+    def fit_from_index(self, index: Index) -> VerdictModel:
+        """Train on the index's own merged raw items (see the module docstring)."""
+        items = index.via_items
+        if len(items) < 10 or len(index.pages) < 3:
+            return self
+        truth = index.via_page_arr
+        s = index.score_matrices([item_fields(i) for i in items], exclude=[i.key for i in items])
+        order, x_present = top_features(s)
+        y_present = (order[:, 0] == truth).astype(int)
+        _, x_absent = top_features(s, mask=truth)
+        xs, ys = [x_present, x_absent], [y_present, np.zeros(len(x_absent), dtype=int)]
+        if FOLLOW_UPS and index.follow_ups:
+            # A follow-up whose own page ranks first: same topic, different question.
+            order_f, x_f = top_features(index.score_matrices([f for f, _ in index.follow_ups]))
+            own = order_f[:, 0] == np.array([k for _, k in index.follow_ups])
+            xs.append(x_f[own])
+            ys.append(np.zeros(int(own.sum()), dtype=int))
+        x, y = np.vstack(xs), np.concatenate(ys)
+        if len(set(y)) < 2:
+            return self
+        self.model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=1000).fit(x, y)
+        self.calibration = (x, y)
+        self.calibrate()
+        return self
+
+    def calibrate(self) -> None:
+        """Choose the two cut points on the calibration pairs (see the module docstring)."""
+        x, y = self.calibration
+        p = self.probability(x)
+        negatives = p[y == 0]
+        self.duplicate_at = float(next((t for t in GRID if np.mean(negatives >= t) <= NEGATIVE_BUDGET),
+                                       GRID[-1]))
+        below = [t for t in GRID if t <= self.duplicate_at
+                 and np.mean((p >= t) & (p < self.duplicate_at)) <= MAYBE_BUDGET]
+        self.new_below = float(min(below))
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        """Probability that each best page is the same question."""
+        if self.model is None:
+            # Too small a bank to learn from: fall back on the blended score itself.
+            return np.clip(sum(w * x[:, SCORES.index(n)] for n, w in BLEND.items()), 0, 1)
+        return self.model.predict_proba(x)[:, 1]
+
+    def label(self, p: float) -> str:
+        """``duplicate``, ``maybe`` or ``new`` for probability ``p``."""
+        return "duplicate" if p >= self.duplicate_at else "new" if p < self.new_below else "maybe"
+
+    def verdicts(self, x: np.ndarray) -> list[Verdict]:
+        """The verdict of every feature row."""
+        return [Verdict(self.label(float(p)), round(float(p), 3)) for p in self.probability(x)]

@@ -1,0 +1,194 @@
+"""`kb import` and the page near-duplicate check: one matching core, verdicts, bad input."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from kb.bank.matching import PAGE_RATIO, page_duplicate_problems
+from kb.bank.parse import parse_bank
+from kb.cli import main
+from kb.content.pages import load_page
+from kb.content.schema import TOPICS
+from kb.retrieval.analyzer import Analyzer
+from kb.retrieval.fields import follow_up_fields, page_fields
+from kb.retrieval.match import Matcher
+from kb.retrieval.verdict import MAYBE_BUDGET, NEGATIVE_BUDGET
+from kb.scaffold import SCAFFOLD
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def matcher(project) -> Matcher:
+    return Matcher.for_project(project)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """sha256 of every file under ``root`` except tool caches."""
+    skip = {".git", ".venv", ".cache", "site", "__pycache__", ".pytest_cache", ".ruff_cache", "node_modules"}
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not skip & set(path.relative_to(root).parts):
+            out[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def test_labelled_import_set_has_the_kinds_and_spread_it_promises():
+    items = parse_bank(FIXTURES / "import_set.txt")
+    labels = yaml.safe_load((FIXTURES / "import_labels.yml").read_text(encoding="utf-8"))["items"]
+    assert sorted(labels) == sorted(i.line for i in items), "every item is labelled, every label is an item"
+    kinds = [labels[i.line]["kind"] for i in items]
+    assert len(items) >= 60
+    assert kinds.count("rewording") >= 30 and kinds.count("near-miss") >= 12 and kinds.count("new") >= 18
+    pages = [labels[i.line].get("page") or labels[i.line].get("near") for i in items]
+    for page in filter(None, pages):
+        assert (ROOT / "docs" / page).is_file(), page
+    reworded_topics = {labels[i.line]["page"].split("/")[0] for i in items if labels[i.line]["kind"] == "rewording"}
+    assert reworded_topics >= {t for t in TOPICS if any((ROOT / "docs" / t).glob("*.md"))} - {"ml", "dl", "transformer"}
+
+
+def test_page_fields_leave_out_the_follow_up_questions(project):
+    page = next(p for p in project.pages if str(p.path).endswith("trust/robustness.md"))
+    fields = page_fields(page, "trust/robustness.md")
+    follow_ups = follow_up_fields(page, "trust/robustness.md")
+    assert "鲁棒性" in fields.texts["title"] and fields.texts["abstract"].strip()
+    assert follow_ups and "FGSM 和 PGD 的区别" in follow_ups[1].texts["question"]
+    assert "FGSM 和 PGD 的区别" not in fields.texts["body"]
+
+
+def test_a_reworded_question_with_little_overlap_is_a_duplicate_of_its_page(matcher, tmp_path):
+    bank = tmp_path / "other.txt"
+    bank.write_text("### 1. 类别极不均衡怎么办\n\n**题目：** 欺诈样本只占千分之一，模型把所有样本都预测成正常，"
+                    "准确率却很高，怎么处理？\n\n**答案：** 对少数类过采样、加类别权重，改看召回率。\n",
+                    encoding="utf-8")
+    [result] = matcher.match_items(parse_bank(bank))
+    assert result.verdict == "duplicate" and result.page == "data/class-imbalance.md"
+    assert len(result.candidates) == 3
+    assert any(word == "欺诈" for word, _ in result.candidates[0].matched)
+
+
+def test_a_question_no_page_answers_is_new(matcher, tmp_path):
+    bank = tmp_path / "other.txt"
+    bank.write_text("### 1. 语音识别里的 CTC 解决了什么问题？\n\n**答案：** 引入空白符，对所有对齐路径求和。\n",
+                    encoding="utf-8")
+    [result] = matcher.match_items(parse_bank(bank))
+    assert result.verdict == "new"
+
+
+def test_verdict_cuts_are_calibrated_within_their_budgets(matcher):
+    model = matcher.model
+    x, y = model.calibration
+    p = model.probability(x)
+    assert 0 < model.new_below <= model.duplicate_at < 1
+    assert (p[y == 0] >= model.duplicate_at).mean() <= NEGATIVE_BUDGET
+    assert ((p >= model.new_below) & (p < model.duplicate_at)).mean() <= MAYBE_BUDGET
+    assert (p[y == 1] >= model.duplicate_at).mean() > 0.5, "the positives must mostly pass"
+
+
+def test_kb_import_prints_three_candidates_matched_words_and_a_verdict(project, capsys):
+    assert main(["--root", str(project.root), "import", str(FIXTURES / "import_set.txt")]) == 0
+    out = capsys.readouterr().out
+    first = out.split("import_set.txt:11")[0]
+    assert first.count("\n    1. docs/") == 1 and "\n    3. docs/" in first and "matched: " in first
+    assert "    -> " in first
+    assert "Nothing was changed." in out
+
+
+def test_kb_import_json_gives_one_object_per_item(project, capsys):
+    assert main(["--root", str(project.root), "import", "--json", str(FIXTURES / "import_set.txt")]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == len(parse_bank(FIXTURES / "import_set.txt"))
+    row = rows[2]
+    assert row["verdict"] in ("duplicate", "maybe", "new") and 0 <= row["probability"] <= 1
+    assert len(row["candidates"]) == 3 and {"page", "score", "bm25", "latent", "matched"} <= set(row["candidates"][0])
+    assert (row["page"] is None) == (row["verdict"] == "new")
+
+
+def test_kb_import_never_modifies_files(project, capsys):
+    before = tree_digest(project.root)
+    assert main(["--root", str(project.root), "import", str(FIXTURES / "import_set.txt")]) == 0
+    assert main(["--root", str(project.root), "import", "--json", str(FIXTURES / "import_set.txt")]) == 0
+    capsys.readouterr()
+    assert tree_digest(project.root) == before
+
+
+BAD_INPUT = {  # kind: (bytes, line, message)
+    "empty": (b"", 1, "文件是空的"),
+    "blank": (b"\n  \n", 1, "文件是空的"),
+    "binary": (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 3, "二进制数据"),
+    "latin-1": ("### 1. caf\xe9\n".encode("latin-1"), 1, "不是 UTF-8"),
+    "json": (json.dumps([{"question": "什么是过拟合？"}], ensure_ascii=False).encode(), 1, "这是 JSON"),
+    "csv": ("question,answer,topic\n什么是过拟合？,训练好测试差,泛化\n".encode(), 1, "CSV/TSV"),
+    "prose": ("这不是题库，只是一段话。\n".encode(), 1, "没有找到带编号的题目标题"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_INPUT)
+def test_kb_import_rejects_a_file_that_is_not_a_raw_bank_with_file_and_line(mini_project, tmp_path, capsys,
+                                                                           kind):
+    data, line, message = BAD_INPUT[kind]
+    bank = tmp_path / f"bad-{kind}.txt"
+    bank.write_bytes(data)
+    assert main(["--root", str(mini_project), "import", str(bank)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bank}:{line}: " in err and message in err and "Traceback" not in err
+
+
+def test_kb_import_rejects_a_folder_and_a_missing_file(mini_project, tmp_path, capsys):
+    assert main(["--root", str(mini_project), "import", str(tmp_path)]) == 2
+    assert f"{tmp_path}:1: 这不是一个文件" in capsys.readouterr().err
+    assert main(["--root", str(mini_project), "import", str(tmp_path / "nope.txt")]) == 2
+    assert f"{tmp_path / 'nope.txt'}:1: 文件不存在" in capsys.readouterr().err
+
+
+def scaffold(tmp_path: Path, page_id: str, title: str) -> object:
+    path = tmp_path / "docs" / "generalization" / f"{page_id}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(SCAFFOLD.format(id=page_id, title=json.dumps(title, ensure_ascii=False), topic="generalization",
+                                    tags="过拟合", difficulty="基础", origin="origin: written\n", path="x"),
+                    encoding="utf-8")
+    return load_page(path, tmp_path / "docs")
+
+
+@pytest.fixture(scope="module")
+def page_problems(project, tmp_path_factory):
+    """The page check over today's pages plus a duplicate and a genuinely new page."""
+    tmp = tmp_path_factory.mktemp("pages")
+    dup = scaffold(tmp, "fix-overfitting", "如何解决过拟合问题？")
+    fresh = scaffold(tmp, "ctc", "语音识别里的 CTC 损失解决了什么问题？")
+    problems = page_duplicate_problems([*project.pages, dup, fresh], project.items, project.entries,
+                                       Analyzer.for_project(project.root))
+    return problems, dup, fresh
+
+
+def test_page_check_names_the_page_a_new_page_duplicates(page_problems):
+    problems, dup, _ = page_problems
+    [problem] = [p for p in problems if p.path == dup.path]
+    assert "几乎是同一个问题" in problem.message and "generalization/overfitting.md" in problem.message
+
+
+def test_page_check_lets_a_new_page_on_a_new_question_pass(page_problems):
+    problems, _, fresh = page_problems
+    assert not [p for p in problems if p.path == fresh.path or "ctc.md" in p.message]
+
+
+def test_page_check_does_not_flag_todays_distinct_pages(page_problems):
+    problems, dup, _ = page_problems
+    others = [p for p in problems if p.path != dup.path]
+    assert others == [], f"{[str(p) for p in others]} (PAGE_RATIO {PAGE_RATIO})"
+
+
+def test_fast_synonym_expansion_gives_the_analyzers_own_terms(project):
+    from kb.retrieval.match import Terms
+
+    analyzer = Analyzer.for_project(project.root)
+    fast = Terms(analyzer)
+    texts = ["训练时GPU内存不足怎么办", "查准率和查全率怎么权衡？F1 值是什么", "过拟合、Dropout 与 early stopping",
+             "ROC 曲线下面积 AUC", "mapping 不是 map", ""]
+    texts += [p.meta["title"] for p in project.pages[:20]]
+    for text in texts:
+        assert fast(text) == analyzer.terms(text, expand=True), text
