@@ -33,8 +33,10 @@ browser:
 serve: setup
 	$(BIN)/mkdocs serve
 
+# SITE_DIR: where `make site` builds (the tests build it into a temporary folder).
+SITE_DIR ?= site
 site: setup
-	$(BIN)/mkdocs build --strict
+	$(BIN)/mkdocs build --strict --site-dir $(SITE_DIR)
 
 # OFFLINE_DIR: where the offline site goes (the tests build it into a temporary folder).
 # KB_OFFLINE must be `true`: the offline plugin's `enabled` option takes a YAML bool, not 1.

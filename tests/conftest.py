@@ -32,11 +32,12 @@ def project() -> Project:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, pytestconfig) -> dict:
-    """The real site, built once with `mkdocs build --strict`, plus its snippet report."""
+    """The real site, built once by the README's `make site`, plus its snippet report."""
     wait_for_snippets(pytestconfig)  # the session's own runs fill the cache: the build reuses them
     out = tmp_path_factory.mktemp("site")
     report = out / "snippets.json"
-    result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(out / "site")],
+    venv = BIN.parent
+    result = run(["make", "-o", f"{venv}/.installed", "site", f"VENV={venv}", f"SITE_DIR={out / 'site'}"],
                  ROOT, {"KB_SNIPPET_REPORT": str(report)})
     assert result.returncode == 0, result.stdout + result.stderr
     return {"dir": out / "site", "executed": json.loads(report.read_text()), "log": result.stderr}

@@ -79,3 +79,11 @@ def test_contributing_front_matter_reference_is_generated_from_the_schema():
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert schema_section() in text, "run `kb schema --write CONTRIBUTING.md`"
     assert Path(ROOT / "README.md").is_file()
+
+
+def test_make_check_is_clean_on_the_project():
+    venv = BIN.parent
+    result = run(["make", "-o", f"{venv}/.installed", "check", f"VENV={venv}"], ROOT)  # the README's command
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 个问题" in result.stdout + result.stderr
+    assert "All checks passed!" in result.stdout
