@@ -38,6 +38,7 @@ def render(stated: str, executor):
         html = md.convert(text)
     finally:
         fence.current = None
+    queue.collect()
     return html, queue
 
 

@@ -4,15 +4,18 @@ Registered in ``mkdocs.yml`` as a ``pymdownx.superfences`` custom fence. The pag
 snippets are queued by :class:`kb.site.plugin.KbPlugin` before the page is
 rendered (parsed with pytest-codeblocks' own parser, so the build and
 ``pytest --codeblocks`` see the same blocks); each ```python fence that Markdown
-renders takes the next one and waits for its verdict from
-:class:`kb.snippets.executor.Executor` (the plugin submitted every snippet of the site
-before the first page rendered, so they run in parallel, each in a fresh process). The source is rendered by
+renders takes the next one and asks :class:`kb.snippets.executor.Executor` for its
+verdict (the plugin submitted every snippet of the site before the first page rendered,
+so they run in parallel, each in a fresh process). The page does not wait for it: the
+rendered HTML does not depend on the verdict, so pages render while snippets run and
+:meth:`SnippetQueue.collect` gathers the verdicts after the site is rendered. The source is rendered by
 markdown-exec's ``base_format``; the output is shown once, by the page's own
 "输出" block, which the build has just proved equal to the real output.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from markdown_exec import base_format
@@ -32,6 +35,7 @@ class SnippetQueue:
     executor: Executor
     executed: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    verdicts: list[tuple[CodeBlock, Future]] = field(default_factory=list)
 
     def take(self, source: str) -> CodeBlock | None:
         """The queued snippet whose source is ``source`` (the next one, normally)."""
@@ -39,6 +43,16 @@ class SnippetQueue:
             if block.code.rstrip("\n") == source.rstrip("\n"):
                 return self.pending.pop(i)
         return None
+
+    def collect(self) -> None:
+        """Wait for the verdicts asked for so far; record what ran and every failure."""
+        for block, future in self.verdicts:
+            verdict = future.result()
+            self.executed.append({"page": self.path, "line": block.lineno, "ok": verdict.problem is None,
+                                  "cpu_seconds": round(verdict.cpu_seconds, 3), "cached": verdict.cached})
+            if verdict.problem:
+                self.problems.append(Problem(self.path, block.lineno, verdict.problem))
+        self.verdicts = []
 
 
 #: The queue of the page being rendered (set by the plugin, one page at a time).
@@ -71,12 +85,9 @@ def _shown_only(code: str, **kwargs) -> str:  # noqa: ARG001
 
 
 def check(block: CodeBlock, queue: SnippetQueue) -> None:
-    """Wait for ``block``'s verdict and record a problem when it failed or its output differs."""
-    verdict = queue.executor.submit(Snippet(block.code, block.expected_output, queue.path, block.lineno)).result()
-    queue.executed.append({"page": queue.path, "line": block.lineno, "ok": verdict.problem is None,
-                           "cpu_seconds": round(verdict.cpu_seconds, 3), "cached": verdict.cached})
-    if verdict.problem:
-        queue.problems.append(Problem(queue.path, block.lineno, verdict.problem))
+    """Ask for ``block``'s verdict; :meth:`SnippetQueue.collect` records it."""
+    queue.verdicts.append((block, queue.executor.submit(
+        Snippet(block.code, block.expected_output, queue.path, block.lineno))))
 
 
 __all__ = ["SnippetQueue", "formatter", "validator"]

@@ -76,6 +76,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.problems: list[Problem] = []
         self.formulas: list[Formula] = []
         self.executed: list[dict] = []
+        self.queues: list[fence.SnippetQueue] = []  # verdicts gathered in on_post_build
         self.project = Project(Path(config.config_file_path).parent)
         try:  # the one setting for every repository link; none without it
             config.update(repo_links(self.config.repo) if self.config.repo else
@@ -159,8 +160,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.formulas += page_formulas(html, self.project.relative(self.project.docs / page.file.src_uri))
         queue, fence.current = fence.current, None
         if queue is not None:
-            self.executed += queue.executed
-            self.problems += queue.problems
+            self.queues.append(queue)
             for block in queue.pending:
                 self.problems.append(Problem(queue.path, block.lineno,
                                              "python 代码块没有被当作代码片段渲染（多半是缩进或围栏写错）。"
@@ -184,6 +184,11 @@ class KbPlugin(BasePlugin[KbConfig]):
     @event_priority(-50)  # after search writes its index, before offline inlines it
     def on_post_build(self, config) -> None:
         """Rewrite the search index, write the snippet report (``KB_SNIPPET_REPORT``), fail on any problem."""
+        for queue in self.queues:  # pages rendered while the snippets ran; now wait for them
+            queue.collect()
+            self.executed += queue.executed
+            self.problems += queue.problems
+        self.queues = []
         site_index.write(config.site_dir, self.project.root, self.site.pages)
         report = os.environ.get("KB_SNIPPET_REPORT")
         if report:
