@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -27,15 +26,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from kb.content.pages import load_pages  # noqa: E402
+from kb.site.browser import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
 try:  # absent from trees older than the answer check: then that line is left out
     from kb.content.answer import MAX_CHARS, answer, visible
 except ImportError:
     answer = None
 
-CHROMIUM = os.environ.get("KB_CHROMIUM") or shutil.which("chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM = find_chromium()
 
 MEASURE = """() => {
   const doc = document.documentElement.scrollHeight;
@@ -84,7 +82,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         rows = []
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             tab = browser.new_page(viewport={"width": 390, "height": 844})
             for page in pages:
                 tab.goto(f"{base}{page.meta['topic']}/{page.id}/")

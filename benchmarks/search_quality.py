@@ -28,7 +28,6 @@ import functools
 import gzip
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -43,13 +42,12 @@ from urllib.parse import urlparse
 import yaml
 
 from kb.retrieval.index import decode, encode
+from kb.site.browser import CHROMIUM_ARGS, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 QUERIES = ROOT / "tests" / "fixtures" / "search_queries.yml"
-CHROMIUM = os.environ.get("KB_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM = find_chromium()
 KINDS = ("question", "synonym", "english", "term")
 #: Inputs that must not produce a console error or a freeze.
 BAD_INPUTS = ["", "a", "树", "top-p", "-", "+", "*", "~", "^", ":", "title:", "a:b", "\"", "\"过拟合",
@@ -276,7 +274,7 @@ def main() -> None:
         pages = 1 + max(d["kb"] for d in index["docs"])
         server = Server(hosted)
         with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             http = run_queries(chromium, server.url, queries)
             local = run_queries(chromium, (offline / "index.html").as_uri(), queries)
             report("http (hosted build)", http, index_size(hosted, pages), queries)

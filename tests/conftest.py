@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kb.project import Project
+from kb.site.browser import CHROMIUM_ARGS, find_chromium
 from kb.snippets.pytest_plugin import wait_for_snippets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +24,21 @@ def run(cmd: list[str], cwd: Path, env: dict | None = None, timeout: int = 900):
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True,
                           timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    chromium = find_chromium()
+    if not chromium:
+        pytest.fail("Chromium not found: `make browser` (Debian: apt-get install chromium) "
+                    "or set KB_CHROMIUM=/path/to/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import functools
-import os
-import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
 import pytest
-
-CHROMIUM = os.environ.get("KB_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 #: (query, page id expected among the first three results): body terms, aliases, English terms.
 QUERIES = [
@@ -30,19 +24,6 @@ QUERIES = [
     ("朴素贝叶斯", "naive-bayes"),
     ("显存不够", "out-of-memory"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        pytest.fail("Chromium not found: `make browser` (Debian: apt-get install chromium) "
-                    "or set KB_CHROMIUM=/path/to/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -4,31 +4,13 @@ self-test, the practice page's schedule and progress, the home page, mobile layo
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = os.environ.get("KB_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync"]
 DAY_MS = 24 * 3600 * 1000
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        pytest.fail("Chromium not found: `make browser` (Debian: apt-get install chromium) "
-                    "or set KB_CHROMIUM=/path/to/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

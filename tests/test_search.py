@@ -11,7 +11,7 @@ import yaml
 
 from kb.retrieval.analyzer import MAX_WORD
 from kb.retrieval.rank import Ranker
-from test_browser import browser, open_page, search, served  # noqa: F401 - fixtures
+from test_browser import open_page, search, served  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = {q["q"]: q for q in yaml.safe_load(

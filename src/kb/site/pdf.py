@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 from kb.content.pages import page_rel
 from kb.project import Project
+from kb.site.browser import CHROMIUM_ARGS, find_chromium
 from kb.site.generated import Site, nav
 
 #: Where the combined document is written inside the built site. Two folders deep, like
@@ -31,9 +31,6 @@ BOOK_DIR = "_print/book"
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
 URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
 STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"')
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 PRINT_CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm; }
@@ -161,8 +158,8 @@ def rebase_url(href: str) -> str:
 
 
 def chromium_path() -> str:
-    """The Chromium to print with: ``KB_CHROMIUM``, or Debian's ``chromium`` on the PATH."""
-    path = os.environ.get("KB_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    """The Chromium to print with (:func:`kb.site.browser.find_chromium`), or a clear error."""
+    path = find_chromium()
     if not path:
         raise PdfError("no Chromium found: install Debian's `chromium` (and `fonts-noto-cjk` for Chinese), "
                        "or set KB_CHROMIUM=/path/to/chrome")
