@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -65,6 +64,9 @@ class KbConfig(Config):
     #: ``false`` (``KB_SNIPPET_CACHE=off``): run every snippet fresh; verdicts are still stored.
     cache = opt.Type(bool, default=True)
     execute = opt.Type(bool, default=True)
+    #: A JSON file to write every snippet's verdict and CPU time to (``!ENV KB_SNIPPET_REPORT``;
+    #: the benchmarks and tests read it). None: no report.
+    report = opt.Optional(opt.Type(str))
     repo = opt.Optional(opt.Type(str))  # owner/name on GitHub (no repository links without it)
 
 
@@ -183,21 +185,24 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     @event_priority(-50)  # after search writes its index, before offline inlines it
     def on_post_build(self, config) -> None:
-        """Rewrite the search index, write the snippet report (``KB_SNIPPET_REPORT``), fail on any problem."""
-        for queue in self.queues:  # pages rendered while the snippets ran; now wait for them
-            queue.collect()
-            self.executed += queue.executed
-            self.problems += queue.problems
-        self.queues = []
+        """Rewrite the search index, write the snippet report (option ``report``), fail on any problem.
+
+        The search index and the formula check come first: they overlap with the
+        snippets still running, whose verdicts only decide what is reported.
+        """
         site_index.write(config.site_dir, self.project.root, self.site.pages)
-        report = os.environ.get("KB_SNIPPET_REPORT")
-        if report:
-            Path(report).write_text(json.dumps(self.executed, ensure_ascii=False, indent=1))
         try:  # every formula through the KaTeX the site loads, in one node process
             self.problems += katex_problems(self.formulas, self.project.root,
                                             [(p.path, p.text) for p in self.site.pages])
         except FileNotFoundError:
             log.warning("没有找到 Node.js（node）：这次构建没有用 KaTeX 校验公式。请安装 Node.js")
+        for queue in self.queues:  # pages rendered while the snippets ran; now wait for them
+            queue.collect()
+            self.executed += queue.executed
+            self.problems += queue.problems
+        self.queues = []
+        if self.config.report:
+            Path(self.config.report).write_text(json.dumps(self.executed, ensure_ascii=False, indent=1))
         problems = sorted(set(self.problems))
         for problem in problems:
             log.error(str(problem))

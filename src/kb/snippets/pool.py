@@ -2,8 +2,10 @@
 
 A :class:`Pool` starts ``python -m kb.snippets.zygote`` (see there for the isolation and
 the limits), writes requests to its stdin and resolves futures from its stdout on a
-reader thread. Submitting never blocks; the zygote runs ``workers`` children at a
-time, so a build can submit every snippet of the site as soon as the pages are known.
+reader thread. Submitting never blocks (a writer thread feeds the zygote's stdin, whose
+pipe holds 64 KiB while the zygote is still importing torch); the zygote runs ``workers``
+children at a time, so a build can submit every snippet of the site as soon as the pages
+are known.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -37,24 +40,40 @@ class Pool:
         self.ready = threading.Event()
         #: The largest resident size of any child so far, in MiB (for the benchmark).
         self.peak_rss_mb = 0
+        self._requests: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._stopped = False  # set by close() and when the zygote dies: later runs fail at once
         self._reader = threading.Thread(target=self._read, name="kb-snippet-pool", daemon=True)
         self._reader.start()
+        self._writer = threading.Thread(target=self._write, name="kb-snippet-pool-writer", daemon=True)
+        self._writer.start()
 
     def submit(self, code: str, *, path: str, first_line: int, limits: Limits) -> Future:
         """Queue one run; the future's result is a :class:`SnippetResult`."""
         future: Future = Future()
         with self._lock:
+            if self._stopped:
+                future.set_result(SnippetResult("", "the snippet pool has stopped"))
+                return future
             request_id = next(self._ids)
             self._futures[request_id] = future
             request = {"id": request_id, "code": code, "path": path, "first_line": first_line,
                        "timeout": limits.timeout, "memory": limits.memory}
-            try:
-                self.proc.stdin.write((json.dumps(request) + "\n").encode())
-                self.proc.stdin.flush()
-            except (BrokenPipeError, ValueError):
-                self._futures.pop(request_id)
-                future.set_result(SnippetResult("", "the snippet pool has stopped"))
+            self._requests.put((json.dumps(request) + "\n").encode())
         return future
+
+    def _write(self) -> None:
+        while (request := self._requests.get()) is not None:
+            if self._stopped:  # closing: the zygote would drop what is still queued anyway
+                continue
+            try:
+                self.proc.stdin.write(request)
+                self.proc.stdin.flush()
+            except (BrokenPipeError, ValueError):  # the zygote died: the reader fails what is owed
+                return
+        try:
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
 
     def _read(self) -> None:
         for line in self.proc.stdout:
@@ -69,16 +88,17 @@ class Pool:
                                             message["cpu_seconds"], tuple(message["modules"])))
         self.ready.set()
         with self._lock:  # the zygote died: fail what it still owed, never hang
+            self._stopped = True
             owed, self._futures = self._futures, {}
         for future in owed.values():
             future.set_result(SnippetResult("", f"the snippet pool stopped (exit status {self.proc.wait()})"))
 
     def close(self) -> None:
         """Stop the zygote (running children are killed) and wait for it."""
-        try:
-            self.proc.stdin.close()
-        except BrokenPipeError:
-            pass
+        with self._lock:
+            self._stopped = True
+        self._requests.put(None)  # the writer then closes the zygote's stdin
+        self._writer.join(timeout=10)
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
