@@ -44,8 +44,13 @@ TARGETS = {"rewording duplicate of the right page": (">=", 0.90),
            "maybe, of all items": ("<=", 0.15)}
 
 
-def quality() -> dict:
-    """Run ``kb import``'s core on the labelled set; return the measured rates."""
+#: Labelled sets: the first written before any tuning and used to tune; the holdout
+#: written later, before the tuning it checks, and never tuned on.
+SETS = {"import_set": "import_labels.yml", "import_holdout": "import_holdout_labels.yml"}
+
+
+def quality(name: str = "import_set") -> dict:
+    """Run ``kb import``'s core on one labelled set; return the measured rates."""
     import yaml
 
     from kb.bank.parse import parse_bank
@@ -54,8 +59,8 @@ def quality() -> dict:
 
     project = Project(ROOT)
     fixtures = ROOT / "tests" / "fixtures"
-    items = parse_bank(fixtures / "import_set.txt")
-    labels = yaml.safe_load((fixtures / "import_labels.yml").read_text(encoding="utf-8"))["items"]
+    items = parse_bank(fixtures / f"{name}.txt")
+    labels = yaml.safe_load((fixtures / SETS[name]).read_text(encoding="utf-8"))["items"]
     matcher = Matcher.for_project(project)
     results = matcher.match_items(items)
     confusion: Counter = Counter()
@@ -91,7 +96,7 @@ def quality() -> dict:
         "negatives maybe": float(((p[y == 0] >= model.new_below) & (p[y == 0] < model.duplicate_at)).mean()),
     }
     return {
-        "items": len(items), "per_kind": n, "confusion": {f"{k}|{v}": confusion[(k, v)] for k in KINDS
+        "set": name, "items": len(items), "per_kind": n, "confusion": {f"{k}|{v}": confusion[(k, v)] for k in KINDS
                                                           for v in VERDICTS},
         "duplicate_precision": right_dup / max(1, said_dup), "duplicate_recall": right_dup / n["rewording"],
         "accuracy": (right_dup + confusion[("near-miss", "new")] + confusion[("new", "new")]) / len(items),
@@ -101,7 +106,7 @@ def quality() -> dict:
 
 def print_quality(q: dict) -> None:
     """Print :func:`quality`'s result as tables."""
-    print(f"labelled import set: {q['items']} items "
+    print(f"labelled set tests/fixtures/{q['set']}.txt: {q['items']} items "
           + ", ".join(f"{n} {k}" for k, n in q["per_kind"].items()))
     print(f"cuts (calibrated on the mapping): duplicate at p >= {q['cuts'][0]:.2f}, new below {q['cuts'][1]:.2f}")
     print(f"\n{'kind':10}" + "".join(f"{v:>12}" for v in VERDICTS))
@@ -193,13 +198,16 @@ def main() -> None:
     parser.add_argument("--scale", nargs="*", default=["1000:1", "10000:10"],
                         help="ITEMS:PAGE_FACTOR pairs, each measured in a fresh process")
     parser.add_argument("--no-scale", action="store_true", help="quality only")
+    parser.add_argument("--set", choices=SETS, action="append", help="labelled set(s) to measure (default: all)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         items_n, factor = map(int, args.one.split(":"))
         print(json.dumps(run_one(items_n, factor)))
         return
-    print_quality(quality())
+    for k, name in enumerate(args.set or SETS):
+        print("\n" * (k > 0) + "=" * 20, name, "=" * 20)
+        print_quality(quality(name))
     if args.no_scale:
         return
     print(f"\n{'items':>7} {'pages':>6} {'bank':>6} {'build s':>8} {'match s':>8} {'total s':>8} {'CPU s':>6} "
