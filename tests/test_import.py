@@ -51,6 +51,17 @@ def test_labelled_import_set_has_the_kinds_and_spread_it_promises():
     assert reworded_topics >= {t for t in TOPICS if any((ROOT / "docs" / t).glob("*.md"))} - {"ml", "dl", "transformer"}
 
 
+def test_holdout_set_labels_every_item_and_names_real_pages():
+    items = parse_bank(FIXTURES / "import_holdout.txt")
+    labels = yaml.safe_load((FIXTURES / "import_holdout_labels.yml").read_text(encoding="utf-8"))["items"]
+    assert sorted(labels) == sorted(i.line for i in items), "every item is labelled, every label is an item"
+    kinds = [labels[i.line]["kind"] for i in items]
+    assert (kinds.count("rewording"), kinds.count("near-miss"), kinds.count("new")) == (16, 8, 8)
+    for label in labels.values():
+        page = label.get("page") or label.get("near")
+        assert page is None or (ROOT / "docs" / page).is_file(), page
+
+
 def test_page_fields_leave_out_the_follow_up_questions(project):
     page = next(p for p in project.pages if str(p.path).endswith("trust/robustness.md"))
     fields = page_fields(page, "trust/robustness.md")
