@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import time
 
 import pytest
 
@@ -79,3 +80,19 @@ def test_kb_check_names_the_snippets_it_cannot_vouch_for(cached_project):
     assert build(project, src)[0].returncode == 0
     checked = run([str(BIN / "kb"), "check", "--no-duplicates"], project, {"PYTHONPATH": str(src)})
     assert "not vouched for:" not in checked.stderr and "0 个代码片段未经担保" in checked.stderr
+
+
+def test_prune_removes_entries_unused_for_a_month_and_a_hit_counts_as_use(tmp_path):
+    from kb.snippets.cache import SnippetCache
+    from kb.snippets.runner import Limits, Snippet
+
+    cache = SnippetCache(tmp_path, Limits())
+    used, stale, fresh = (Snippet(f"print({n})", f"{n}\n", "docs/x.md", n) for n in range(3))
+    for snippet in (used, stale, fresh):
+        cache.put(snippet, None, 0.1, ("snippets/runner.py",))
+    month_ago = time.time() - 40 * 24 * 3600
+    for snippet in (used, stale):
+        os.utime(cache._file(snippet), (month_ago, month_ago))
+    assert cache.get(used) is not None  # a hit: the entry is in use again
+    assert cache.prune() == 1
+    assert cache.get(stale) is None and cache.get(used) is not None and cache.get(fresh) is not None

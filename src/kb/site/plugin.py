@@ -201,6 +201,8 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.executed += queue.executed
             self.problems += queue.problems
         self.queues = []
+        if self.executor is not None:
+            self.executor.prune()
         if self.config.report:
             Path(self.config.report).write_text(json.dumps(self.executed, ensure_ascii=False, indent=1))
         problems = sorted(set(self.problems))

@@ -13,6 +13,9 @@ One JSON file per snippet in ``.cache/kb/snippets/`` (git-ignored), shared by
 - Failures are recorded too, but never trusted: a failed snippet runs again every
   time (a time or memory limit hit on a busy machine must not stick). ``kb check``
   reads them to tell "failed at its last run" from "never run against this code".
+- **Pruning**: an entry's modification time is its last use (a hit refreshes it once a
+  day); :meth:`SnippetCache.prune`, run once per build process, removes entries unused
+  for :data:`MAX_AGE_DAYS`, so the verdicts of edited-away snippets do not pile up.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import hashlib
 import json
 import os
 import platform
+import time
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -32,6 +36,9 @@ CACHE_DIR = Path(".cache") / "kb" / "snippets"
 #: The libraries whose version can change what a snippet prints.
 LIBRARIES = ("numpy", "scikit-learn", "torch", "threadpoolctl")
 KB_ROOT = Path(__file__).resolve().parents[1]
+#: Entries unused for this many days are removed by :meth:`SnippetCache.prune`.
+MAX_AGE_DAYS = 30
+_DAY = 24 * 3600
 
 
 @dataclass
@@ -107,12 +114,18 @@ class SnippetCache:
 
     def lookup(self, snippet: Snippet) -> Entry | None:
         """The stored entry, if any and still valid for the current ``kb`` contents."""
+        path = self._file(snippet)
         try:
-            entry = Entry(**json.loads(self._file(snippet).read_text(encoding="utf-8")))
+            entry = Entry(**json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError):
             return None
-        if any(self.hashes.get(path) != digest for path, digest in entry.modules.items()):
+        if any(self.hashes.get(name) != digest for name, digest in entry.modules.items()):
             return None
+        try:  # the entry was used: keep it from being pruned (one write a day at most)
+            if time.time() - path.stat().st_mtime > _DAY:
+                os.utime(path)
+        except OSError:
+            pass
         return entry
 
     def get(self, snippet: Snippet) -> Entry | None:
@@ -132,6 +145,19 @@ class SnippetCache:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(asdict(entry), ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
+
+    def prune(self, max_age_days: float = MAX_AGE_DAYS) -> int:
+        """Remove the entries unused for ``max_age_days``; how many were removed."""
+        cutoff = time.time() - max_age_days * _DAY
+        removed = 0
+        for path in self.dir.glob("*/*.json"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:  # another build pruned or rewrote it meanwhile
+                continue
+        return removed
 
 
 __all__ = ["SnippetCache", "environment", "kb_hashes", "package_hash"]

@@ -55,6 +55,7 @@ class Executor:
         self._pool_code = ""
         self._memo: dict[tuple, Future] = {}
         self._lock = threading.Lock()
+        self._pruned = False
 
     @property
     def pool(self) -> Pool:
@@ -117,6 +118,12 @@ class Executor:
     def vouch(self, snippet: Snippet, result: SnippetResult) -> None:
         """Record that ``result`` (a run of ``snippet``'s code) printed ``snippet``'s stated output."""
         self.cache.put(snippet, judge(snippet, result), result.cpu_seconds, result.modules)
+
+    def prune(self) -> None:
+        """Remove long-unused cache entries, once per process (``mkdocs serve`` rebuilds often)."""
+        if not self._pruned:
+            self._pruned = True
+            self.cache.prune()
 
     def close(self) -> None:
         """Stop the pool."""
