@@ -203,3 +203,16 @@ def test_fast_synonym_expansion_gives_the_analyzers_own_terms(project):
     texts += [p.meta["title"] for p in project.pages[:20]]
     for text in texts:
         assert fast(text) == analyzer.terms(text, expand=True), text
+
+
+def test_a_question_naming_a_term_its_page_never_mentions_is_held_back_from_duplicate(matcher, tmp_path):
+    bank = tmp_path / "bank.txt"
+    bank.write_text("### 题库\n\n#### 题目1：LSTM 的 peephole 连接是什么？\n\n**题目：** LSTM 加上 peephole 连接后，"
+                    "门也能看到细胞状态，有什么用？\n\n**答案：** 门的计算也用到细胞状态。\n\n"
+                    "#### 题目2：LSTM 里遗忘门、输入门和输出门各管什么？\n\n**题目：** LSTM 的三个门分别控制什么？"
+                    "参数量怎么算？\n\n**答案：** 遗忘门决定保留多少旧状态，输入门决定写入多少新内容，输出门决定输出多少。\n",
+                    encoding="utf-8")
+    peephole, gates = matcher.match_items(parse_bank(bank))
+    assert gates.verdict == "duplicate" and gates.page == "dl/rnn-lstm-gru.md" and gates.unnamed == ()
+    assert peephole.page == "dl/rnn-lstm-gru.md" and peephole.unnamed == ("peephole",)
+    assert peephole.verdict != "duplicate"

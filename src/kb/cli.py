@@ -172,7 +172,8 @@ def cmd_import(project: Project, args) -> int:
             print(f"    {n}. docs/{c.page}  {c.score:.2f}  (bm25 {c.bm25:.2f}, latent {c.latent:.2f}{via})"
                   f"  matched: {words}")
         target = f" docs/{result.page}" if result.verdict != "new" and result.page else ""
-        print(f"    -> {result.verdict}{target}  (p={result.probability:.2f})")
+        why = f"; the page never mentions {', '.join(result.unnamed)}" if result.unnamed else ""
+        print(f"    -> {result.verdict}{target}  (p={result.probability:.2f}{why})")
     counts = Counter(r.verdict for r in results)
     model = matcher.model
     print(f"\n{len(new)} items: {counts['duplicate']} duplicate, {counts['maybe']} maybe, {counts['new']} new "
@@ -188,6 +189,7 @@ def import_row(path: Path, item: Item, result: Result) -> dict:
         "file": str(path), "line": item.line, "number": item.number, "heading": item.heading,
         "verdict": result.verdict, "probability": result.probability,
         "page": result.page if result.verdict != "new" else None,
+        "unnamed": list(result.unnamed),
         "candidates": [{"page": c.page, "score": c.score, "bm25": c.bm25, "latent": c.latent,
                         "via": c.via_key or None, "via_score": c.via,
                         "matched": [{"word": w, "fields": f.split("/")} for w, f in c.matched]}

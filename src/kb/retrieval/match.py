@@ -11,7 +11,12 @@ similarity are computed:
   (``显存`` with ``OOM``) even when the query shares none with the page.
 
 The best page per query gets a calibrated probability of being the same question from
-a logistic regression over these scores (:mod:`kb.retrieval.verdict`).
+a logistic regression over these scores (:mod:`kb.retrieval.verdict`). One rule then
+moves the verdict one step towards ``new`` (``duplicate`` to ``maybe``, ``maybe`` to
+``new``): the question **names an English term the page never mentions** (``peephole``
+against the LSTM page, ``NCCL timeout`` against the distributed-training page). A page
+that never names a method cannot be answering a question about it; the term is
+reported, so the maintainer sees why.
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ PARAGRAPHS = False
 PARAGRAPH_CHARS = 40
 #: Pages kept per query for features and display.
 TOP = 3
+#: The verdict one step towards ``new`` (when the question names a term the page lacks).
+STEP_DOWN = {"duplicate": "maybe", "maybe": "new"}
 #: Weights of a merged raw item as a reference document of its page.
 VIA_WEIGHTS = {"title": 2.0, "body": 0.3}
 
@@ -82,6 +89,16 @@ class Terms:
     def __call__(self, text: str) -> list[str]:
         """The terms of ``text`` (a fresh list)."""
         return list(self.cached(text))
+
+
+def named_terms(text: str) -> list[str]:
+    """The English words a text names (``nccl``, ``peephole``), each once, numbers left out.
+
+    Chinese words are not used: a colloquial rewording's own words (``装不下``,
+    ``揪出来``) are missing from its page as often as a near miss's new method is.
+    """
+    return list(dict.fromkeys(t for t in terms(text, with_words=False)
+                              if t.isascii() and " " not in t and not t.isdigit() and len(t) > 1))
 
 
 def _identity(terms_: list[str]) -> list[str]:
@@ -145,6 +162,7 @@ class Index:
         self.via_bm25 = BM25F(via_docs, VIA_WEIGHTS, analyze, term_weight) if via_docs else None
         self._fit_latent()
         self._terms_cache: dict[int, dict[str, set[str]]] = {}
+        self._all_terms: dict[int, set[str]] = {}
 
     def _fit_latent(self) -> None:
         # Documents as already analysed field terms (each text is analysed once).
@@ -224,6 +242,13 @@ class Index:
             self._terms_cache[page] = cached
         return cached
 
+    def unnamed(self, query: Fields, page: int) -> tuple[str, ...]:
+        """The English terms the query's question names and the page mentions nowhere."""
+        found = self._all_terms.get(page)
+        if found is None:
+            found = self._all_terms[page] = set().union(*self._page_terms(page).values())
+        return tuple(t for t in named_terms(query.texts.get("question", "")) if t not in found)
+
     def matched_words(self, query: Fields, page: int) -> tuple[tuple[str, str], ...]:
         """Words of the query's question found in the page, rarest first, with the fields holding them.
 
@@ -259,12 +284,16 @@ class Result:
         candidates: The best pages, best first (at most :data:`TOP`).
         verdict: ``duplicate`` (of ``candidates[0]``), ``maybe`` or ``new``.
         probability: The verdict model's probability that ``candidates[0]`` is the same question.
+        unnamed: English terms the question names that ``candidates[0]`` never mentions;
+            when there are any, the verdict is one step below the probability's
+            (``maybe`` for a ``duplicate``, ``new`` for a ``maybe``).
     """
 
     name: str
     candidates: tuple[Candidate, ...]
     verdict: str
     probability: float
+    unnamed: tuple[str, ...] = ()
 
     @property
     def page(self) -> str | None:
@@ -323,7 +352,12 @@ class Matcher:
                     self.index.pages[p], round(float(combined[r, p]), 3), round(float(s["bm25"][r, p]), 3),
                     round(float(s["via"][r, p]), 3), self.index.via_items[k].key if k >= 0 else "",
                     round(float(s["latent"][r, p]), 3), self.index.matched_words(query, int(p))))
-            out.append(Result(query.name, tuple(cands), verdicts[r].label, verdicts[r].probability))
+            label, unnamed = verdicts[r].label, ()
+            if label != "new" and cands:
+                unnamed = self.index.unnamed(query, self.index.pages.index(cands[0].page))
+                if unnamed:
+                    label = STEP_DOWN[label]
+            out.append(Result(query.name, tuple(cands), label, verdicts[r].probability, unnamed))
         return out
 
     def match_items(self, items: Sequence[Item]) -> list[Result]:
