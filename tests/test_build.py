@@ -12,16 +12,16 @@ from conftest import BIN, GOOD_PAGE, ROOT, run
 
 BROKEN = {
     # name: (snippet source, stated output, expected message, what the message must also say)
-    "raises": ("x = 1\nraise ValueError('boom')\n", "", "snippet failed", "ValueError: boom"),
-    "hangs": ("while True:\n    pass\n", "", "snippet failed", "SnippetTimeout: snippet ran longer than"),
-    "exits": ("import sys\nsys.exit(0)\n", "", "snippet failed", "called sys.exit(0)"),
-    "os-exits": ("import os\nos._exit(0)\n", "", "snippet failed", "ended its process with exit status 0"),
+    "raises": ("x = 1\nraise ValueError('boom')\n", "", "代码片段运行失败", "ValueError: boom"),
+    "hangs": ("while True:\n    pass\n", "", "代码片段运行失败", "SnippetTimeout: 片段运行超过"),
+    "exits": ("import sys\nsys.exit(0)\n", "", "代码片段运行失败", "调用了 sys.exit(0)"),
+    "os-exits": ("import os\nos._exit(0)\n", "", "代码片段运行失败", "以退出状态 0 结束了自己的进程"),
     # Stopped by RLIMIT_CPU, or by the wall-clock limit first when the machine is busy.
-    "busy-in-c": ("sum(range(10**12))\n", "", "snippet failed", "and was killed (KB_SNIPPET_TIMEOUT)"),
-    "allocates": ("import numpy as np\nx = np.ones(4 * 10**9, dtype=np.uint8)\n", "", "snippet failed",
+    "busy-in-c": ("sum(range(10**12))\n", "", "代码片段运行失败", "秒 CPU 时间，已被终止"),
+    "allocates": ("import numpy as np\nx = np.ones(4 * 10**9, dtype=np.uint8)\n", "", "代码片段运行失败",
                   "MemoryError"),
-    "segfaults": ("import ctypes\nctypes.string_at(0)\n", "", "snippet failed", "signal SIGSEGV"),
-    "drifts": ("print(2 + 2)\n", "5\n", "snippet output differs from the stated output", "+4"),
+    "segfaults": ("import ctypes\nctypes.string_at(0)\n", "", "代码片段运行失败", "信号 SIGSEGV"),
+    "drifts": ("print(2 + 2)\n", "5\n", "代码片段的实际输出与页面写明的输出不同", "+4"),
 }
 
 

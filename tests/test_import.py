@@ -210,7 +210,8 @@ def test_a_question_naming_a_term_its_page_never_mentions_is_held_back_from_dupl
     bank.write_text("### 题库\n\n#### 题目1：LSTM 的 peephole 连接是什么？\n\n**题目：** LSTM 加上 peephole 连接后，"
                     "门也能看到细胞状态，有什么用？\n\n**答案：** 门的计算也用到细胞状态。\n\n"
                     "#### 题目2：LSTM 里遗忘门、输入门和输出门各管什么？\n\n**题目：** LSTM 的三个门分别控制什么？"
-                    "参数量怎么算？\n\n**答案：** 遗忘门决定保留多少旧状态，输入门决定写入多少新内容，输出门决定输出多少。\n",
+                    "参数量怎么算？\n\n**答案：** 遗忘门决定保留多少旧状态，输入门决定写入多少新内容，"
+                    "输出门决定输出多少。\n",
                     encoding="utf-8")
     peephole, gates = matcher.match_items(parse_bank(bank))
     assert gates.verdict == "duplicate" and gates.page == "dl/rnn-lstm-gru.md" and gates.unnamed == ()

@@ -1,6 +1,6 @@
 """The zygote's pool: submitting never waits for the zygote, and every future resolves."""
 
-from kb.snippets.pool import Pool
+from kb.snippets.pool import STOPPED, Pool
 from kb.snippets.runner import Limits
 
 
@@ -20,7 +20,7 @@ def test_runs_submitted_after_close_fail_at_once():
     pool = Pool(1)
     pool.close()
     result = pool.submit("print(1)", path="docs/x.md", first_line=1, limits=Limits()).result(timeout=5)
-    assert result.error == "the snippet pool has stopped"
+    assert result.error == STOPPED
 
 
 def test_a_snippet_reports_the_kb_files_it_imported():

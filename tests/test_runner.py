@@ -44,4 +44,4 @@ def test_a_hanging_snippet_is_stopped():
 
 def test_a_blocked_snippet_is_stopped_by_the_wall_clock_limit():
     result = run_snippet("import time\ntime.sleep(60)\n", timeout=0.2)
-    assert "wall-clock" in result.error
+    assert "墙钟" in result.error

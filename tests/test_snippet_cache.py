@@ -67,7 +67,8 @@ def test_failures_are_recorded_but_always_run_again(cached_project):
     checked = run([str(BIN / "kb"), "check", "--no-duplicates"], project, {"PYTHONPATH": str(src)})
     assert checked.returncode == 1
     line = GOOD_PAGE.split("\n").index("```python") + 1
-    assert f"docs/generalization/overfitting.md:{line}: at its last run, snippet output differs" in checked.stdout
+    differs = "上次运行时代码片段的实际输出与页面写明的输出不同"
+    assert f"docs/generalization/overfitting.md:{line}: {differs}" in checked.stdout
 
 
 def test_kb_check_names_the_snippets_it_cannot_vouch_for(cached_project):
@@ -75,11 +76,11 @@ def test_kb_check_names_the_snippets_it_cannot_vouch_for(cached_project):
     checked = run([str(BIN / "kb"), "check", "--no-duplicates"], project, {"PYTHONPATH": str(src)})
     assert checked.returncode == 0, checked.stdout + checked.stderr
     line = GOOD_PAGE.split("\n").index("```python") + 1
-    assert f"docs/generalization/overfitting.md:{line}: not vouched for" in checked.stderr
+    assert f"docs/generalization/overfitting.md:{line}: 无法担保" in checked.stderr
     assert "2 个代码片段未经担保" in checked.stderr
     assert build(project, src)[0].returncode == 0
     checked = run([str(BIN / "kb"), "check", "--no-duplicates"], project, {"PYTHONPATH": str(src)})
-    assert "not vouched for:" not in checked.stderr and "0 个代码片段未经担保" in checked.stderr
+    assert "无法担保：" not in checked.stderr and "0 个代码片段未经担保" in checked.stderr
 
 
 def test_prune_removes_entries_unused_for_a_month_and_a_hit_counts_as_use(tmp_path):

@@ -224,7 +224,7 @@ def snippet_verdicts(project: Project) -> tuple[list, list]:
     """
     from kb.content.pages import Problem
     from kb.snippets.cache import SnippetCache
-    from kb.snippets.runner import Limits, Snippet
+    from kb.snippets.runner import FAILED, Limits, Snippet
 
     cache = SnippetCache(project.root, Limits.from_env())
     failed, unverified = [], []
@@ -232,12 +232,12 @@ def snippet_verdicts(project: Project) -> tuple[list, list]:
         for block in page.snippets():
             entry = cache.lookup(Snippet(block.code, block.expected_output, page.path, block.lineno))
             if entry is None:
-                unverified.append(Problem(page.path, block.lineno, "not vouched for: no run of this "
-                                          "snippet and stated output against the current kb code"))
+                unverified.append(Problem(page.path, block.lineno, "无法担保：这个片段和它写明的输出还没有在当前的 "
+                                          "kb 代码上运行过（make test 或 make site 会运行它）"))
             elif not entry.ok:
                 lines = entry.problem.strip().splitlines()
-                summary = lines[0].rstrip(":") + (f": {lines[-1]}" if lines[0] == "snippet failed:" else "")
-                failed.append(Problem(page.path, block.lineno, f"at its last run, {summary}"))
+                summary = lines[0] + (lines[-1] if lines[0] == FAILED else "")
+                failed.append(Problem(page.path, block.lineno, f"上次运行时{summary}"))
     return failed, unverified
 
 

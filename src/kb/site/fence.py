@@ -71,9 +71,9 @@ def formatter(src: str, language: str, css_class: str, options: dict, md, **kwar
     queue = current
     block = queue.take(src) if queue else None
     if queue is not None and block is None:
-        queue.problems.append(Problem(queue.path, 1, "a ```python block with options or inside "
-                                      "unsupported markup is not collected by pytest-codeblocks: "
-                                      f"use a bare ```python fence (block starts {src[:40]!r})"))
+        queue.problems.append(Problem(queue.path, 1, "带选项或嵌在不支持的标记里的 ```python 代码块，"
+                                      "pytest-codeblocks 收集不到，也就不会被检查。"
+                                      f"请改成单独一行的 ```python 围栏（代码块开头：{src[:40]!r}）"))
     if block is not None:
         check(block, queue)
     return base_format(language="py", run=_shown_only, code=src, md=md, source="above")

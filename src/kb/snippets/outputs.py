@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kb.content.pages import Problem, load_page
 from kb.snippets.executor import Executor, shared
-from kb.snippets.runner import Limits, Snippet
+from kb.snippets.runner import FAILED, Limits, Snippet
 
 MARKER = "<!--pytest-codeblocks:expected-output-->"
 ADMONITION = '???+ success "输出"'
@@ -56,7 +56,7 @@ def update_page(path: Path, docs_dir: Path | None = None, *, write: bool = True,
         if not run.error:
             executor.vouch(Snippet(block.code, run.output, page.path, block.lineno), run)
         if run.error:
-            result.problems.append(Problem(page.path, block.lineno, f"snippet failed:\n{run.error}"))
+            result.problems.append(Problem(page.path, block.lineno, f"{FAILED}\n{run.error}"))
             continue
         if block.expected_output == run.output:
             result.unchanged += 1

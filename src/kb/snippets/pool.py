@@ -21,6 +21,9 @@ from concurrent.futures import Future
 
 from kb.snippets.runner import Limits, SnippetResult
 
+#: The error of a run the pool can no longer make.
+STOPPED = "运行片段的进程池已经停止"
+
 
 class Pool:
     """One warm zygote and the futures of the runs it has not answered yet.
@@ -52,7 +55,7 @@ class Pool:
         future: Future = Future()
         with self._lock:
             if self._stopped:
-                future.set_result(SnippetResult("", "the snippet pool has stopped"))
+                future.set_result(SnippetResult("", STOPPED))
                 return future
             request_id = next(self._ids)
             self._futures[request_id] = future
@@ -91,7 +94,7 @@ class Pool:
             self._stopped = True
             owed, self._futures = self._futures, {}
         for future in owed.values():
-            future.set_result(SnippetResult("", f"the snippet pool stopped (exit status {self.proc.wait()})"))
+            future.set_result(SnippetResult("", f"{STOPPED}（退出状态 {self.proc.wait()}）"))
 
     def close(self) -> None:
         """Stop the zygote (running children are killed) and wait for it."""

@@ -166,9 +166,10 @@ def time_limit(seconds: float) -> Iterator[None]:
         return
 
     def _expire(signum, frame):
-        kind = "CPU" if signum == signal.SIGPROF else "wall-clock"
+        kind = "CPU " if signum == signal.SIGPROF else "墙钟"
         limit = seconds if signum == signal.SIGPROF else seconds * WALL_FACTOR
-        raise SnippetTimeout(f"snippet ran longer than {limit:g} s of {kind} time (KB_SNIPPET_TIMEOUT)")
+        raise SnippetTimeout(f"片段运行超过 {limit:g} 秒{kind}时间（上限见 KB_SNIPPET_TIMEOUT）。"
+                             "请减少数据量或迭代次数")
 
     previous = {sig: signal.signal(sig, _expire) for sig in (signal.SIGPROF, signal.SIGALRM)}
     signal.setitimer(signal.ITIMER_PROF, seconds)
@@ -242,15 +243,16 @@ def judge(snippet: Snippet, result: SnippetResult) -> str | None:
     """The problem with ``result`` as a run of ``snippet``, or ``None`` when it is right."""
     expected = snippet.expected
     for warning in result.warnings:
-        log.info("%s:%d: snippet warning: %s", snippet.path, snippet.line, warning)
+        log.info("%s:%d: 片段发出警告：%s", snippet.path, snippet.line, warning)
     if result.error:
-        return f"snippet failed:\n{result.error}"
+        return f"{FAILED}\n{result.error}"
     if expected is None:
-        return "python block has no stated output (run `kb update-output` to write it)"
+        return f"python 代码块没有写明输出。运行 `.venv/bin/kb update-output {snippet.path}` 写入"
     if result.output != expected:
         diff = difflib.unified_diff(expected.splitlines(), result.output.splitlines(),
-                                    "stated output", "real output", lineterm="")
-        return "snippet output differs from the stated output:\n" + "\n".join(diff)
+                                    "页面写明的输出", "实际输出", lineterm="")
+        return (f"{DIFFERS}。确认实际输出正确后运行 `.venv/bin/kb update-output {snippet.path}` 更新：\n"
+                + "\n".join(diff))
     return None
 
 
@@ -260,10 +262,14 @@ def format_error(exc: BaseException, path: str) -> str:
     lines = [f"  {path}:{f.lineno}: {f.line}" for f in frames]
     message = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, SystemExit):
-        message = f"SystemExit: the snippet called sys.exit({exc.code!r}); a snippet must run to its end"
+        message = f"SystemExit：片段调用了 sys.exit({exc.code!r})。片段必须运行到最后，请删掉这一行"
     elif isinstance(exc, MemoryError) or "can't allocate memory" in str(exc):
-        message += f" (over the snippet memory limit? {MEMORY_HINT})"
+        message += f"（超过片段内存上限？{MEMORY_HINT}）"
     return "\n".join([*lines, message])
 
 
-MEMORY_HINT = f"a snippet may use `memory` MiB, KB_SNIPPET_MEMORY, default {DEFAULT_MEMORY}"
+MEMORY_HINT = f"每个片段最多用 `memory` MiB（KB_SNIPPET_MEMORY，默认 {DEFAULT_MEMORY}）"
+#: The first line of the message of a snippet that did not run to its end.
+FAILED = "代码片段运行失败："
+#: The start of the message of a snippet whose output is not its stated output.
+DIFFERS = "代码片段的实际输出与页面写明的输出不同"

@@ -121,20 +121,22 @@ def child(request: dict, result_path: Path, closing: list[int]) -> None:
 
 
 def ending(request: dict, status: int, cpu: float, killed: bool) -> str:
-    """What stopped a child that wrote no result, as the text after ``snippet failed:``."""
+    """What stopped a child that wrote no result, as the text after :data:`kb.snippets.runner.FAILED`."""
     timeout = request["timeout"]
     if killed:
         wall = timeout * runner.WALL_FACTOR
-        return f"the snippet ran longer than {wall:g} s of wall-clock time and was killed (KB_SNIPPET_TIMEOUT)"
+        return (f"片段运行超过 {wall:g} 秒墙钟时间，已被终止（上限见 KB_SNIPPET_TIMEOUT）。"
+                "片段在等什么？请去掉 sleep、网络或读输入")
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         if sig in (signal.SIGXCPU, signal.SIGKILL) and timeout > 0 and cpu >= timeout:
-            return (f"SnippetTimeout: the snippet ran longer than {timeout:g} s of CPU time, in C code, "
-                    "and was killed (KB_SNIPPET_TIMEOUT)")
-        return f"the snippet's process was killed by signal {signal.Signals(sig).name} ({signal.strsignal(sig)})"
+            return (f"SnippetTimeout：片段在 C 代码里运行超过 {timeout:g} 秒 CPU 时间，已被终止"
+                    "（上限见 KB_SNIPPET_TIMEOUT）。请减少数据量或迭代次数")
+        return (f"片段的进程被信号 {signal.Signals(sig).name}（{signal.strsignal(sig)}）终止。"
+                "片段让解释器崩溃了（ctypes？越界访问？），请改掉那一行")
     code = os.WEXITSTATUS(status)
-    return (f"the snippet ended its process with exit status {code} before finishing "
-            "(os._exit? a snippet must run to its end)")
+    return (f"片段在运行完之前以退出状态 {code} 结束了自己的进程（os._exit？）。"
+            "片段必须运行到最后，请删掉结束进程的那一行")
 
 
 class Zygote:
