@@ -216,4 +216,10 @@ def test_a_question_naming_a_term_its_page_never_mentions_is_held_back_from_dupl
     peephole, gates = matcher.match_items(parse_bank(bank))
     assert gates.verdict == "duplicate" and gates.page == "dl/rnn-lstm-gru.md" and gates.unnamed == ()
     assert peephole.page == "dl/rnn-lstm-gru.md" and peephole.unnamed == ("peephole",)
-    assert peephole.verdict != "duplicate"
+    assert peephole.verdict == "new"
+
+
+def test_the_unknown_term_rule_fires_for_none_of_the_banks_own_items(matcher):
+    from kb.retrieval.fields import item_fields
+
+    assert [i.key for i in matcher.index.via_items if matcher.index.unnamed(item_fields(i))] == []

@@ -172,7 +172,9 @@ def cmd_import(project: Project, args) -> int:
             print(f"    {n}. docs/{c.page}  {c.score:.2f}  (bm25 {c.bm25:.2f}, latent {c.latent:.2f}{via})"
                   f"  matched: {words}")
         target = f" docs/{result.page}" if result.verdict != "new" and result.page else ""
-        why = f"; the page never mentions {', '.join(result.unnamed)}" if result.unnamed else ""
+        if result.unnamed:  # new by the rule, not by the score: say which page and why
+            target = f" (closest docs/{result.page})"
+        why = f"; no page mentions {', '.join(result.unnamed)}" if result.unnamed else ""
         print(f"    -> {result.verdict}{target}  (p={result.probability:.2f}{why})")
     counts = Counter(r.verdict for r in results)
     model = matcher.model
