@@ -46,3 +46,11 @@ def test_a_malformed_repository_setting_fails_with_the_fix(mini_project, monkeyp
     result = build(mini_project, monkeypatch, KB_REPO="not a repo")
     assert result.returncode != 0
     assert "仓库设置 'not a repo' 不是 GitHub 的 owner/name 形式。请把环境变量 KB_REPO 设成" in result.stderr
+
+
+def test_the_site_address_follows_kb_site_url(mini_project, monkeypatch):
+    result = build(mini_project, monkeypatch, KB_SITE_URL="https://someone.github.io/fork/")
+    assert result.returncode == 0, result.stderr
+    home = (mini_project / "site/index.html").read_text(encoding="utf-8")
+    assert "https://someone.github.io/fork/kb-offline.zip" in home
+    assert "kb-ml.github.io" not in home
