@@ -45,6 +45,20 @@ def test_an_unclosed_dollar_in_a_body_fails_the_build_with_its_line(mini_project
     assert f"{PAGE}:{line}: 公式没有渲染，读者会看到原始 LaTeX" in result.stderr, result.stderr
 
 
+def test_kb_check_finds_an_unclosed_dollar_without_building(mini_project, capsys):
+    text = GOOD_PAGE.replace("两者差距大。", "两者差距大，误差为 $\\epsilon 没有闭合。")
+    plant(mini_project, text)
+    assert main(["--root", str(mini_project), "check", "--no-duplicates"]) == 1
+    out = capsys.readouterr().out
+    assert f"{PAGE}:{line_of(text, '没有闭合')}: 这一段的 `$` 没有配对" in out, out
+
+
+def test_kb_check_accepts_paired_inline_display_and_escaped_dollars(mini_project, capsys):
+    text = GOOD_PAGE.replace("两者差距大。", "两者差距大，$a+b$ 与 \\$5 美元。\n\n$$\nx^2\n$$\n\n用 `$HOME` 也行。")
+    plant(mini_project, text)
+    assert main(["--root", str(mini_project), "check", "--no-duplicates"]) == 0, capsys.readouterr().out
+
+
 def test_display_math_in_a_list_item_without_blank_lines_fails_the_build(mini_project):
     text = GOOD_PAGE.replace("训练误差低、验证误差高，两者差距大。",
                              "1. 权重：\n   $$\n   w=\\frac{1}{2}\n   $$\n   加权后独立。")

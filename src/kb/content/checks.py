@@ -46,6 +46,32 @@ def prose_lines(page: Page) -> Iterable[tuple[int, str]]:
             yield number + page.body_line - 1, INLINE_CODE.sub("", text)
 
 
+DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.S)
+DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def check_math_delimiters(page: Page) -> list[Problem]:
+    """A paragraph whose ``$`` do not pair up: a formula opened and never closed.
+
+    The build finds the same mistake in the rendered page (:mod:`kb.site.audit`); this
+    finds it in a second, without building. Display math (``$$ … $$``) and code are left
+    out; an escaped ``\\$`` is a dollar sign.
+    """
+    problems, paragraph = [], []
+    for number, text in [*prose_lines(page), (0, "")]:
+        if text.strip():
+            paragraph.append((number, text))
+            continue
+        if paragraph:
+            joined = DISPLAY_MATH.sub("", "\n".join(t for _, t in paragraph))
+            if len(DOLLAR.findall(joined)) % 2:
+                first = next(n for n, t in paragraph if DOLLAR.search(t))
+                problems.append(Problem(page.path, first, "这一段的 `$` 没有配对：有一个公式少了结尾的 `$`。"
+                                        "请补上；要写美元符号时用 `\\$`"))
+        paragraph = []
+    return problems
+
+
 def check_snippets(page: Page) -> list[Problem]:
     """Every executed block is exactly ```python with a stated output; data blocks parse."""
     problems = []
@@ -236,6 +262,7 @@ def check_page(page: Page, project: Project, ids: set[str], by_page: dict[str, l
         *page.problems,
         *check_snippets(page),
         *check_html(page),
+        *check_math_delimiters(page),
         *check_scaffold(page),
         *check_anatomy(page),
         *check_answer(page),
