@@ -51,11 +51,11 @@ DOLLAR = re.compile(r"(?<!\\)\$")
 
 
 def check_math_delimiters(page: Page) -> list[Problem]:
-    """A paragraph whose ``$`` do not pair up: a formula opened and never closed.
+    r"""A paragraph whose ``$`` do not pair up: a formula opened and never closed.
 
     The build finds the same mistake in the rendered page (:mod:`kb.site.audit`); this
     finds it in a second, without building. Display math (``$$ … $$``) and code are left
-    out; an escaped ``\\$`` is a dollar sign.
+    out; an escaped ``\$`` is a dollar sign.
     """
     problems, paragraph = [], []
     for number, text in [*prose_lines(page), (0, "")]:
