@@ -1,9 +1,11 @@
 """Benchmark: how well ``kb import`` tells a reworded question from a new one, and how it scales.
 
-Run:  .venv/bin/python benchmarks/import_quality.py [--scale 1000:1 10000:10] [--no-scale]
+Run:  .venv/bin/python benchmarks/import_quality.py [--set NAME] [--scale 1000:1 10000:10] [--no-scale]
 
-Quality, on the labelled import set written before any tuning
-(``tests/fixtures/import_set.txt``, labels in ``tests/fixtures/import_labels.yml``):
+Quality, on each labelled set (:data:`SETS`): ``tests/fixtures/import_set.txt`` (labels
+in ``import_labels.yml``), written before any tuning and tuned on since, and
+``tests/fixtures/import_holdout.txt`` (``import_holdout_labels.yml``), written before the
+tuning it checks and never tuned on:
 
 - the confusion of kind (rewording / near-miss / new) against verdict; a ``duplicate``
   of a rewording counts as right only when it names the labelled page;

@@ -17,8 +17,8 @@ term that no page of the bank mentions** (``peephole`` asked beside the LSTM pag
 ``NCCL timeout`` beside the distributed-training page). Pages that never name a method
 do not answer a question about it (at most, the new question belongs on the closest
 one); the term is reported with the candidates, so the maintainer sees why. Terms
-that some page uses (``AI``, ``GPU``) are never evidence: on the bank's own 157 raw
-items the rule fires for none, and for 1 of the 358 search queries.
+that some page uses (``AI``, ``GPU``) are never evidence, so the rule fires for none
+of the bank's own raw items (``tests/test_import.py`` checks it).
 """
 
 from __future__ import annotations
@@ -162,7 +162,6 @@ class Index:
         self.via_bm25 = BM25F(via_docs, VIA_WEIGHTS, analyze, term_weight) if via_docs else None
         self._fit_latent()
         self._terms_cache: dict[int, dict[str, set[str]]] = {}
-        self._known: set[str] | None = None
 
     def _fit_latent(self) -> None:
         # Documents as already analysed field terms (each text is analysed once).
@@ -244,9 +243,8 @@ class Index:
 
     def unnamed(self, query: Fields) -> tuple[str, ...]:
         """The English terms the query's question names and no page mentions anywhere."""
-        if self._known is None:
-            self._known = {t for p in range(len(self.pages)) for f in self._page_terms(p).values() for t in f}
-        return tuple(t for t in named_terms(query.texts.get("question", "")) if t not in self._known)
+        known = self.bm25.vocab.index  # every term of every page field
+        return tuple(t for t in named_terms(query.texts.get("question", "")) if t not in known)
 
     def matched_words(self, query: Fields, page: int) -> tuple[tuple[str, str], ...]:
         """Words of the query's question found in the page, rarest first, with the fields holding them.
