@@ -51,12 +51,13 @@ def test_labelled_import_set_has_the_kinds_and_spread_it_promises():
     assert reworded_topics >= {t for t in TOPICS if any((ROOT / "docs" / t).glob("*.md"))} - {"ml", "dl", "transformer"}
 
 
-def test_holdout_set_labels_every_item_and_names_real_pages():
-    items = parse_bank(FIXTURES / "import_holdout.txt")
-    labels = yaml.safe_load((FIXTURES / "import_holdout_labels.yml").read_text(encoding="utf-8"))["items"]
+@pytest.mark.parametrize(("name", "counts"), [("import_holdout", (16, 8, 8)), ("import_holdout2", (24, 10, 12))])
+def test_holdout_set_labels_every_item_and_names_real_pages(name, counts):
+    items = parse_bank(FIXTURES / f"{name}.txt")
+    labels = yaml.safe_load((FIXTURES / f"{name}_labels.yml").read_text(encoding="utf-8"))["items"]
     assert sorted(labels) == sorted(i.line for i in items), "every item is labelled, every label is an item"
     kinds = [labels[i.line]["kind"] for i in items]
-    assert (kinds.count("rewording"), kinds.count("near-miss"), kinds.count("new")) == (16, 8, 8)
+    assert (kinds.count("rewording"), kinds.count("near-miss"), kinds.count("new")) == counts
     for label in labels.values():
         page = label.get("page") or label.get("near")
         assert page is None or (ROOT / "docs" / page).is_file(), page
