@@ -3,9 +3,9 @@
 Run:  .venv/bin/python benchmarks/import_quality.py [--set NAME] [--scale 1000:1 10000:10] [--no-scale]
 
 Quality, on each labelled set (:data:`SETS`): ``tests/fixtures/import_set.txt`` (labels
-in ``import_labels.yml``), written before any tuning and tuned on since, and
-``tests/fixtures/import_holdout.txt`` (``import_holdout_labels.yml``), written before the
-tuning it checks and never tuned on:
+in ``import_labels.yml``), written before any tuning and tuned on since, and two holdouts,
+``import_holdout.txt`` and ``import_holdout2.txt`` (``*_labels.yml``), each written before
+the changes it checks and never tuned on:
 
 - the confusion of kind (rewording / near-miss / new) against verdict; a ``duplicate``
   of a rewording counts as right only when it names the labelled page;
@@ -46,8 +46,8 @@ TARGETS = {"rewording duplicate of the right page": (">=", 0.90),
            "maybe, of all items": ("<=", 0.15)}
 
 
-#: Labelled sets: the first written before any tuning and used to tune; the holdout
-#: written later, before the tuning it checks, and never tuned on.
+#: Labelled sets: the first written before any tuning and used to tune; the holdouts
+#: written later, each before the changes it checks, and never tuned on.
 SETS = {"import_set": "import_labels.yml", "import_holdout": "import_holdout_labels.yml",
         "import_holdout2": "import_holdout2_labels.yml"}
 

@@ -1,6 +1,6 @@
 """Match new questions to existing pages by meaning: the core of ``kb import`` and ``kb check``.
 
-For every query (a raw item, or a page being checked) and every page, three views of
+For every query (a raw item, or a page being checked) and every page, four views of
 similarity are computed:
 
 - **BM25F** over analyzer terms against the page's weighted fields
@@ -8,7 +8,10 @@ similarity are computed:
   into the page (the page's other known wordings);
 - **latent similarity**: cosine in a TF-IDF -> TruncatedSVD space learned from the
   bank's own text (pages and raw items), which links words that co-occur
-  (``显存`` with ``OOM``) even when the query shares none with the page.
+  (``显存`` with ``OOM``) even when the query shares none with the page;
+- **which of the close pages** it is about: a classifier learned from every page's
+  title, aliases, one-line answer and headings (:mod:`kb.retrieval.rerank`), so that
+  a broad page sharing many words loses to the specific one the question names.
 
 The best page per query gets a calibrated probability of being the same question from
 a logistic regression over these scores (:mod:`kb.retrieval.verdict`). One rule then
@@ -40,6 +43,7 @@ from kb.retrieval.analyzer import Analyzer, _compact, normalize, term_weight, te
 from kb.retrieval.bm25 import BM25F
 from kb.retrieval.fields import ITEM_WEIGHTS, PAGE_WEIGHTS, Fields, follow_up_fields, item_fields, page_fields
 from kb.retrieval.lsa import LatentSpace
+from kb.retrieval.rerank import CANDIDATES, PageClassifier, page_texts
 
 if TYPE_CHECKING:
     from kb.project import Project
@@ -161,6 +165,7 @@ class Index:
                                    "body": item_fields(i).texts["answer"]}) for i in self.via_items]
         self.via_bm25 = BM25F(via_docs, VIA_WEIGHTS, analyze, term_weight) if via_docs else None
         self._fit_latent()
+        self._fit_classifier([p.meta.get("aliases") or [] for p in pages])
         self._terms_cache: dict[int, dict[str, set[str]]] = {}
 
     def _fit_latent(self) -> None:
@@ -185,6 +190,39 @@ class Index:
         self.via_latent = z[n:]
         self.page_latent = l2(page_z)
         # The page's question side only: what it asks and its one-line answer.
+
+    def _fit_classifier(self, aliases: Sequence[Sequence[str]]) -> None:
+        from kb.retrieval.verdict import blend
+
+        raw, labels = [], []
+        for k, (doc, names) in enumerate(zip(self.page_docs, aliases)):
+            for text in page_texts(doc.texts, names):
+                raw.append(text)
+                labels.append(k)
+        texts = [self.analyze(t) for t in raw]
+        self.classifier: PageClassifier | None = None
+        if len(self.pages) < 2 or not texts:
+            return
+        self.classifier_tfidf = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit(texts)
+        labels_ = np.array(labels)
+        # Each text against its own page and the pages the lexical scores confuse it with.
+        queries = [Fields(str(k), {"question": t}) for k, t in enumerate(raw)]
+        close = blend({"bm25": self.bm25.scores(self.bm25.query_matrix(queries, {"question": 1.0})),
+                       "latent": self.latent(texts) @ self.page_latent.T})
+        close[np.arange(len(texts)), labels_] = np.inf
+        candidates = np.argsort(-close, axis=1, kind="stable")[:, :CANDIDATES + 1]
+        self.classifier = PageClassifier(self.classifier_tfidf.transform(texts), labels_, candidates,
+                                         len(self.pages))
+
+    def classify(self, docs: Sequence[list[str]], base: np.ndarray) -> np.ndarray:
+        """Query x page: the classifier's probability over each query's best pages by ``base`` (0 elsewhere)."""
+        out = np.zeros(base.shape, dtype=np.float32)
+        if self.classifier is None:
+            return out
+        candidates = np.argsort(-base, axis=1, kind="stable")[:, :CANDIDATES]
+        p = self.classifier.probabilities(self.classifier_tfidf.transform(docs), candidates)
+        np.put_along_axis(out, candidates, p.astype(np.float32), axis=1)
+        return out
 
     def doc_terms(self, doc: Fields) -> list[str]:
         """The terms of all of a document's fields."""
@@ -221,7 +259,8 @@ class Index:
                 better = vs[:, k] > via[:, p]
                 via[better, p] = vs[better, k]
                 via_arg[better, p] = k
-        zq = self.latent([self.doc_terms(d) for d in queries])
+        query_terms = [self.doc_terms(d) for d in queries]
+        zq = self.latent(query_terms)
         lat = zq @ self.page_latent.T
         if exclude:
             # Leave the query's own merged item out of its page's latent vector too.
@@ -232,7 +271,11 @@ class Index:
                     p = self.via_page[k]
                     rest = self.page_latent_sum[p] - self.via_latent[k]
                     lat[r, p] = float(zq[r] @ rest) / max(1e-9, float(np.linalg.norm(rest)))
-        return {"bm25": bm, "via": via, "latent": lat, "via_arg": via_arg}
+        from kb.retrieval.verdict import blend
+
+        s = {"bm25": bm, "via": via, "latent": lat}
+        s["classifier"] = self.classify(query_terms, blend(s))
+        return {**s, "via_arg": via_arg}
 
     def _page_terms(self, page: int) -> dict[str, set[str]]:
         cached = self._terms_cache.get(page)

@@ -40,7 +40,7 @@ MAYBE_BUDGET = 0.10
 #: Candidate cut points.
 GRID = np.round(np.arange(0.05, 1.0, 0.05), 2)
 #: How the three scores are blended to rank pages (before the verdict model).
-BLEND = {"bm25": 0.5, "via": 0.2, "latent": 0.3}
+BLEND = {"bm25": 0.5, "via": 0.2, "latent": 0.3, "classifier": 1.0}
 #: Scores of the best page that the verdict model reads (plus its leads over the runner-up).
 SCORES = ("bm25", "via", "latent")
 FEATURES = (*SCORES, "lead", "latent_lead")
@@ -58,7 +58,7 @@ class Verdict:
 
 def blend(s: dict[str, np.ndarray]) -> np.ndarray:
     """The ranking score of every (query, page)."""
-    return sum(w * s[name] for name, w in BLEND.items())
+    return sum(w * s[name] for name, w in BLEND.items() if name in s)
 
 
 def top_features(s: dict[str, np.ndarray], mask: np.ndarray | None = None
@@ -136,7 +136,7 @@ class VerdictModel:
         """Probability that each best page is the same question."""
         if self.model is None:
             # Too small a bank to learn from: fall back on the blended score itself.
-            return np.clip(sum(w * x[:, SCORES.index(n)] for n, w in BLEND.items()), 0, 1)
+            return np.clip(sum(w * x[:, SCORES.index(n)] for n, w in BLEND.items() if n in SCORES), 0, 1)
         return self.model.predict_proba(x)[:, 1]
 
     def label(self, p: float) -> str:
