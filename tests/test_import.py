@@ -116,7 +116,8 @@ def test_kb_import_json_gives_one_object_per_item(project, capsys):
     assert len(rows) == len(parse_bank(FIXTURES / "import_set.txt"))
     row = rows[2]
     assert row["verdict"] in ("duplicate", "maybe", "new") and 0 <= row["probability"] <= 1
-    assert len(row["candidates"]) == 3 and {"page", "score", "bm25", "latent", "matched"} <= set(row["candidates"][0])
+    fields = {"page", "score", "bm25", "latent", "classifier", "matched"}
+    assert len(row["candidates"]) == 3 and fields <= set(row["candidates"][0])
     assert (row["page"] is None) == (row["verdict"] == "new")
 
 

@@ -169,7 +169,8 @@ def cmd_import(project: Project, args) -> int:
         for n, c in enumerate(result.candidates, 1):
             via = f", via {c.via_key}" if c.via_key and c.via >= c.bm25 else ""
             words = ", ".join(f"{w}({f})" for w, f in c.matched) or "-"
-            print(f"    {n}. docs/{c.page}  {c.score:.2f}  (bm25 {c.bm25:.2f}, latent {c.latent:.2f}{via})"
+            print(f"    {n}. docs/{c.page}  {c.score:.2f}  (bm25 {c.bm25:.2f}, latent {c.latent:.2f}, "
+                  f"classifier {c.classifier:.2f}{via})"
                   f"  matched: {words}")
         target = f" docs/{result.page}" if result.verdict != "new" and result.page else ""
         if result.unnamed:  # new by the rule, not by the score: say which page and why
@@ -193,6 +194,7 @@ def import_row(path: Path, item: Item, result: Result) -> dict:
         "page": result.page if result.verdict != "new" else None,
         "unnamed": list(result.unnamed),
         "candidates": [{"page": c.page, "score": c.score, "bm25": c.bm25, "latent": c.latent,
+                        "classifier": c.classifier,
                         "via": c.via_key or None, "via_score": c.via,
                         "matched": [{"word": w, "fields": f.split("/")} for w, f in c.matched]}
                        for c in result.candidates],

@@ -117,12 +117,13 @@ class Candidate:
 
     Attributes:
         page: ``topic/id.md``.
-        score: Combined similarity (the verdict model's probability for the best page).
+        score: The ranking score (:func:`kb.retrieval.verdict.blend` of the scores below).
         bm25: BM25F score against the page itself.
         via: BM25F score against the best raw item merged into the page.
         via_key: That raw item's key (``""`` when none).
         latent: Cosine in the latent space.
         matched: Query words found in the page, with the fields they were found in.
+        classifier: The page classifier's probability among the query's close pages.
     """
 
     page: str
@@ -132,6 +133,7 @@ class Candidate:
     via_key: str
     latent: float
     matched: tuple[tuple[str, str], ...]
+    classifier: float = 0.0
 
 
 class Index:
@@ -390,7 +392,8 @@ class Matcher:
                 cands.append(Candidate(
                     self.index.pages[p], round(float(combined[r, p]), 3), round(float(s["bm25"][r, p]), 3),
                     round(float(s["via"][r, p]), 3), self.index.via_items[k].key if k >= 0 else "",
-                    round(float(s["latent"][r, p]), 3), self.index.matched_words(query, int(p))))
+                    round(float(s["latent"][r, p]), 3), self.index.matched_words(query, int(p)),
+                    round(float(s["classifier"][r, p]), 3)))
             label, unnamed = verdicts[r].label, ()
             if label != "new" and cands:
                 unnamed = self.index.unnamed(query)
