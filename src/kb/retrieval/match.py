@@ -44,6 +44,7 @@ from kb.retrieval.bm25 import BM25F
 from kb.retrieval.fields import ITEM_WEIGHTS, PAGE_WEIGHTS, Fields, follow_up_fields, item_fields, page_fields
 from kb.retrieval.lsa import LatentSpace
 from kb.retrieval.rerank import CANDIDATES, PageClassifier, page_texts
+from kb.retrieval.verdict import VerdictModel, blend, top_features
 
 if TYPE_CHECKING:
     from kb.project import Project
@@ -133,7 +134,7 @@ class Candidate:
     via_key: str
     latent: float
     matched: tuple[tuple[str, str], ...]
-    classifier: float = 0.0
+    classifier: float
 
 
 class Index:
@@ -191,11 +192,8 @@ class Index:
         self.page_latent_sum = page_z
         self.via_latent = z[n:]
         self.page_latent = l2(page_z)
-        # The page's question side only: what it asks and its one-line answer.
 
     def _fit_classifier(self, aliases: Sequence[Sequence[str]]) -> None:
-        from kb.retrieval.verdict import blend
-
         raw, labels = [], []
         for k, (doc, names) in enumerate(zip(self.page_docs, aliases)):
             for text in page_texts(doc.texts, names):
@@ -273,8 +271,6 @@ class Index:
                     p = self.via_page[k]
                     rest = self.page_latent_sum[p] - self.via_latent[k]
                     lat[r, p] = float(zq[r] @ rest) / max(1e-9, float(np.linalg.norm(rest)))
-        from kb.retrieval.verdict import blend
-
         s = {"bm25": bm, "via": via, "latent": lat}
         s["classifier"] = self.classify(query_terms, blend(s))
         return {**s, "via_arg": via_arg}
@@ -354,8 +350,6 @@ class Matcher:
 
     def __init__(self, pages: Sequence[Page], items: Sequence[Item] = (),
                  entries: dict[str, Entry] | None = None, analyzer: Analyzer | None = None) -> None:
-        from kb.retrieval.verdict import VerdictModel
-
         self.index = Index(pages, items, entries, analyzer)
         self.model = VerdictModel().fit_from_index(self.index)
 
@@ -371,8 +365,6 @@ class Matcher:
             queries: Query documents (``question`` and ``answer`` fields).
             skip: Per query, a page index never to propose (the query page itself), or ``-1``.
         """
-        from kb.retrieval.verdict import blend, top_features
-
         if not queries:
             return []
         if not self.index.pages:

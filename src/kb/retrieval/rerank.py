@@ -48,7 +48,7 @@ class _Pairs:
     def __init__(self, x: sp.csr_matrix, candidates: np.ndarray, n_pages: int) -> None:
         n, k = candidates.shape
         row = np.repeat(np.arange(n), np.diff(x.indptr))
-        cell = (np.repeat(row, k) * k + np.tile(np.arange(k), len(row)))  # (text, slot), flattened
+        cell = np.repeat(row, k) * k + np.tile(np.arange(k), len(row))  # (text, slot), flattened
         page = candidates.ravel()[cell]
         self.key = np.repeat(x.indices.astype(np.int64), k) * n_pages + page
         self.cell, self.weight, self.shape = cell, np.repeat(x.data.astype(np.float64), k), (n, k)
