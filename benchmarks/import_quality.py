@@ -59,12 +59,13 @@ def quality(name: str = "import_set") -> dict:
     from kb.bank.parse import parse_bank
     from kb.project import Project
     from kb.retrieval.match import Matcher
+    from kb.retrieval.meaning import from_setting
 
     project = Project(ROOT)
     fixtures = ROOT / "tests" / "fixtures"
     items = parse_bank(fixtures / f"{name}.txt")
     labels = yaml.safe_load((fixtures / SETS[name]).read_text(encoding="utf-8"))["items"]
-    matcher = Matcher.for_project(project)
+    matcher = Matcher.for_project(project, from_setting())
     results = matcher.match_items(items)
     confusion: Counter = Counter()
     misses = []
@@ -180,10 +181,11 @@ def run_one(items_n: int, page_factor: int) -> dict:
     """One scale measurement (run in its own process)."""
     from kb.retrieval.analyzer import Analyzer
     from kb.retrieval.match import Matcher
+    from kb.retrieval.meaning import from_setting
 
     pages, bank, entries, new, project = synthetic(items_n, page_factor)
     start = time.perf_counter()
-    matcher = Matcher(pages, bank, entries, Analyzer.for_project(project.root))
+    matcher = Matcher(pages, bank, entries, Analyzer.for_project(project.root), from_setting())
     built = time.perf_counter()
     results = matcher.match_items(new)
     done = time.perf_counter()
@@ -202,8 +204,14 @@ def main() -> None:
                         help="ITEMS:PAGE_FACTOR pairs, each measured in a fresh process")
     parser.add_argument("--no-scale", action="store_true", help="quality only")
     parser.add_argument("--set", choices=SETS, action="append", help="labelled set(s) to measure (default: all)")
+    parser.add_argument("--meaning-model", metavar="DIR",
+                        help="also match with this local sentence model (default: $KB_MEANING_MODEL)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.meaning_model:
+        os.environ["KB_MEANING_MODEL"] = args.meaning_model  # the scale runs are subprocesses
+    if not args.one:
+        print("sentence model:", os.environ.get("KB_MEANING_MODEL") or "none (lexical)")
     if args.one:
         items_n, factor = map(int, args.one.split(":"))
         print(json.dumps(run_one(items_n, factor)))

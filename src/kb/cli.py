@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="per item of a new bank: closest pages and duplicate/maybe/new")
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true", help="one JSON object per item")
+    p.add_argument("--meaning-model", metavar="DIR", default=None,
+                   help="a local sentence-embedding model folder to match by meaning too "
+                        "(default: $KB_MEANING_MODEL; none: lexical only)")
     p = sub.add_parser("check", help="every static check of pages and mapping (no execution)")
     p.add_argument("--no-duplicates", action="store_true", help="skip the page duplicate check")
     p = sub.add_parser("new", help="scaffold a question page")
@@ -152,13 +155,14 @@ def cmd_import(project: Project, args) -> int:
     """Report, per item of a new bank, the closest pages and a verdict; change nothing."""
     from kb.bank.sniff import check_bank_file
     from kb.retrieval.match import Matcher
+    from kb.retrieval.meaning import from_setting
 
     check_bank_file(args.file)
     try:
         new = parse_bank(args.file)
     except BankError as exc:  # name the file as the maintainer typed it
         raise BankError(str(args.file), exc.line, exc.message) from None
-    matcher = Matcher.for_project(project)
+    matcher = Matcher.for_project(project, from_setting(args.meaning_model))
     results = matcher.match_items(new)
     if args.json:
         for item, result in zip(new, results):
@@ -169,8 +173,9 @@ def cmd_import(project: Project, args) -> int:
         for n, c in enumerate(result.candidates, 1):
             via = f", via {c.via_key}" if c.via_key and c.via >= c.bm25 else ""
             words = ", ".join(f"{w}({f})" for w, f in c.matched) or "-"
+            meaning = f", meaning {c.meaning:.2f}" if c.meaning is not None else ""
             print(f"    {n}. docs/{c.page}  {c.score:.2f}  (bm25 {c.bm25:.2f}, latent {c.latent:.2f}, "
-                  f"classifier {c.classifier:.2f}{via})"
+                  f"classifier {c.classifier:.2f}{meaning}{via})"
                   f"  matched: {words}")
         target = f" docs/{result.page}" if result.verdict != "new" and result.page else ""
         if result.unnamed:  # new by the rule, not by the score: say which page and why
@@ -183,6 +188,9 @@ def cmd_import(project: Project, args) -> int:
           f"(duplicate at p >= {model.duplicate_at:.2f}, new below {model.new_below:.2f}; "
           f"calibrated on {0 if model.calibration is None else len(model.calibration[1])} "
           "mapping-derived pairs). Nothing was changed.")
+    used = matcher.index.meaning
+    print(f"Sentence model: {used.path}" if used else
+          "Sentence model: none (lexical matching; --meaning-model DIR adds one, see CONTRIBUTING).")
     return 0
 
 
@@ -194,7 +202,7 @@ def import_row(path: Path, item: Item, result: Result) -> dict:
         "page": result.page if result.verdict != "new" else None,
         "unnamed": list(result.unnamed),
         "candidates": [{"page": c.page, "score": c.score, "bm25": c.bm25, "latent": c.latent,
-                        "classifier": c.classifier,
+                        "classifier": c.classifier, "meaning": c.meaning,
                         "via": c.via_key or None, "via_score": c.via,
                         "matched": [{"word": w, "fields": f.split("/")} for w, f in c.matched]}
                        for c in result.candidates],

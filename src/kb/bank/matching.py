@@ -76,6 +76,7 @@ def page_duplicate_problems(pages: Sequence[Page], items: Sequence[Item] = (),
     # The classifier was trained on these very pages (each is sure of itself): the ratio reads
     # the lexical and latent scores, as the check was calibrated on.
     del lexical["classifier"]
+    lexical.pop("meaning", None)  # (with a sentence model) a page's own title would score 1 with itself
     scores = blend(lexical)
     self_score = np.maximum(scores[own, own], 1e-9)
     results = matcher.match(queries, skip=list(own))

@@ -11,7 +11,10 @@ similarity are computed:
   (``显存`` with ``OOM``) even when the query shares none with the page;
 - **which of the close pages** it is about: a classifier learned from every page's
   title, aliases, one-line answer and headings (:mod:`kb.retrieval.rerank`), so that
-  a broad page sharing many words loses to the specific one the question names.
+  a broad page sharing many words loses to the specific one the question names;
+- **sentence meaning**, only when a maintainer supplies a local sentence-embedding
+  model (:mod:`kb.retrieval.meaning`): the best cosine between the question and the
+  page's title, aliases and one-line answer.
 
 The best page per query gets a calibrated probability of being the same question from
 a logistic regression over these scores (:mod:`kb.retrieval.verdict`). One rule then
@@ -43,6 +46,7 @@ from kb.retrieval.analyzer import Analyzer, _compact, normalize, term_weight, te
 from kb.retrieval.bm25 import BM25F
 from kb.retrieval.fields import ITEM_WEIGHTS, PAGE_WEIGHTS, Fields, follow_up_fields, item_fields, page_fields
 from kb.retrieval.lsa import LatentSpace
+from kb.retrieval.meaning import SentenceModel, best_per_page
 from kb.retrieval.rerank import CANDIDATES, PageClassifier, page_texts
 from kb.retrieval.verdict import VerdictModel, blend, top_features
 
@@ -56,6 +60,8 @@ PARAGRAPHS = False
 PARAGRAPH_CHARS = 40
 #: Pages kept per query for features and display.
 TOP = 3
+#: Queries per block when comparing sentence vectors (bounds the query x text matrix).
+MEANING_ROWS = 512
 #: Weights of a merged raw item as a reference document of its page.
 VIA_WEIGHTS = {"title": 2.0, "body": 0.3}
 
@@ -125,6 +131,7 @@ class Candidate:
         latent: Cosine in the latent space.
         matched: Query words found in the page, with the fields they were found in.
         classifier: The page classifier's probability among the query's close pages.
+        meaning: Sentence-model cosine (``None`` without a model).
     """
 
     page: str
@@ -135,6 +142,7 @@ class Candidate:
     latent: float
     matched: tuple[tuple[str, str], ...]
     classifier: float
+    meaning: float | None = None
 
 
 class Index:
@@ -145,10 +153,12 @@ class Index:
         items: Raw items already in the bank (their merged pages' other wordings).
         entries: The mapping, to know which page each raw item went to.
         analyzer: The shared analyzer (default: no synonyms).
+        meaning: A local sentence model (:mod:`kb.retrieval.meaning`), or ``None``.
     """
 
     def __init__(self, pages: Sequence[Page], items: Sequence[Item] = (),
-                 entries: dict[str, Entry] | None = None, analyzer: Analyzer | None = None) -> None:
+                 entries: dict[str, Entry] | None = None, analyzer: Analyzer | None = None,
+                 meaning: SentenceModel | None = None) -> None:
         self.analyze = analyze = Terms(analyzer or Analyzer())
         self.pages = [page_rel(p) for p in pages]
         self.page_docs = [page_fields(p, page_rel(p)) for p in pages]
@@ -169,6 +179,9 @@ class Index:
         self.via_bm25 = BM25F(via_docs, VIA_WEIGHTS, analyze, term_weight) if via_docs else None
         self._fit_latent()
         self._fit_classifier([p.meta.get("aliases") or [] for p in pages])
+        self.meaning = meaning
+        if meaning is not None:
+            self._fit_meaning([p.meta.get("aliases") or [] for p in pages])
         self._terms_cache: dict[int, dict[str, set[str]]] = {}
 
     def _fit_latent(self) -> None:
@@ -213,6 +226,25 @@ class Index:
         candidates = np.argsort(-close, axis=1, kind="stable")[:, :CANDIDATES + 1]
         self.classifier = PageClassifier(self.classifier_tfidf.transform(texts), labels_, candidates,
                                          len(self.pages))
+
+    def _fit_meaning(self, aliases: Sequence[Sequence[str]]) -> None:
+        # The page's question in its wordings and its one-line answer (adding the headings
+        # made no difference to the benchmark and only cost encoding time).
+        texts, starts = [], []
+        for doc, names in zip(self.page_docs, aliases):
+            starts.append(len(texts))
+            texts += [t for t in page_texts(doc.texts, names)[:-1] if t.strip()] or [doc.texts["title"]]
+        self.meaning_starts = np.array(starts, dtype=np.int64)
+        self.meaning_vectors = self.meaning.encode(texts)
+
+    def meaning_scores(self, queries: Sequence[Fields]) -> np.ndarray:
+        """Query x page: the best sentence-model cosine between the question and the page's texts."""
+        q = self.meaning.encode([d.texts.get("question", "") for d in queries])
+        out = np.empty((len(queries), len(self.pages)), dtype=np.float32)
+        for start in range(0, len(queries), MEANING_ROWS):  # bounded memory at 10k queries
+            rows = slice(start, start + MEANING_ROWS)
+            out[rows] = best_per_page(q[rows] @ self.meaning_vectors.T, self.meaning_starts)
+        return out
 
     def classify(self, docs: Sequence[list[str]], base: np.ndarray) -> np.ndarray:
         """Query x page: the classifier's probability over each query's best pages by ``base`` (0 elsewhere)."""
@@ -272,7 +304,9 @@ class Index:
                     rest = self.page_latent_sum[p] - self.via_latent[k]
                     lat[r, p] = float(zq[r] @ rest) / max(1e-9, float(np.linalg.norm(rest)))
         s = {"bm25": bm, "via": via, "latent": lat}
-        s["classifier"] = self.classify(query_terms, blend(s))
+        s["classifier"] = self.classify(query_terms, blend(s))  # over the lexically close pages
+        if self.meaning is not None:
+            s["meaning"] = self.meaning_scores(queries)
         return {**s, "via_arg": via_arg}
 
     def _page_terms(self, page: int) -> dict[str, set[str]]:
@@ -346,17 +380,19 @@ class Matcher:
         items: Raw items already in the bank.
         entries: The mapping.
         analyzer: The shared analyzer.
+        meaning: A local sentence model (:mod:`kb.retrieval.meaning`), or ``None``.
     """
 
     def __init__(self, pages: Sequence[Page], items: Sequence[Item] = (),
-                 entries: dict[str, Entry] | None = None, analyzer: Analyzer | None = None) -> None:
-        self.index = Index(pages, items, entries, analyzer)
+                 entries: dict[str, Entry] | None = None, analyzer: Analyzer | None = None,
+                 meaning: SentenceModel | None = None) -> None:
+        self.index = Index(pages, items, entries, analyzer, meaning)
         self.model = VerdictModel().fit_from_index(self.index)
 
     @classmethod
-    def for_project(cls, project: Project) -> Matcher:
+    def for_project(cls, project: Project, meaning: SentenceModel | None = None) -> Matcher:
         """The matcher of a :class:`~kb.project.Project` (its pages, bank, mapping and synonyms)."""
-        return cls(project.pages, project.items, project.entries, Analyzer.for_project(project.root))
+        return cls(project.pages, project.items, project.entries, Analyzer.for_project(project.root), meaning)
 
     def match(self, queries: Sequence[Fields], skip: Sequence[int] | None = None) -> list[Result]:
         """Candidates and a verdict for every query.
@@ -385,7 +421,8 @@ class Matcher:
                     self.index.pages[p], round(float(combined[r, p]), 3), round(float(s["bm25"][r, p]), 3),
                     round(float(s["via"][r, p]), 3), self.index.via_items[k].key if k >= 0 else "",
                     round(float(s["latent"][r, p]), 3), self.index.matched_words(query, int(p)),
-                    round(float(s["classifier"][r, p]), 3)))
+                    round(float(s["classifier"][r, p]), 3),
+                    round(float(s["meaning"][r, p]), 3) if "meaning" in s else None))
             label, unnamed = verdicts[r].label, ()
             if label != "new" and cands:
                 unnamed = self.index.unnamed(query)

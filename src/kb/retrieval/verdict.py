@@ -39,11 +39,13 @@ NEGATIVE_BUDGET = 1 / 8
 MAYBE_BUDGET = 0.10
 #: Candidate cut points.
 GRID = np.round(np.arange(0.05, 1.0, 0.05), 2)
-#: How the three scores are blended to rank pages (before the verdict model).
-BLEND = {"bm25": 0.5, "via": 0.2, "latent": 0.3, "classifier": 1.0}
-#: Scores of the best page that the verdict model reads (plus its leads over the runner-up).
+#: How the scores are blended to rank pages (before the verdict model); absent ones are skipped.
+BLEND = {"bm25": 0.5, "via": 0.2, "latent": 0.3, "classifier": 1.0, "meaning": 1.0}
+#: Scores of the best page that the verdict model reads (plus its leads over the runner-up),
+#: and the sentence model's cosine after them when a model is given (:mod:`kb.retrieval.meaning`).
 SCORES = ("bm25", "via", "latent")
 FEATURES = (*SCORES, "lead", "latent_lead")
+OPTIONAL = ("meaning",)
 #: Train on the pages' follow-up questions as near-miss negatives.
 FOLLOW_UPS = False
 
@@ -84,12 +86,13 @@ def top_features(s: dict[str, np.ndarray], mask: np.ndarray | None = None
         lat_other[rows, mask[rows]] = -np.inf
     best_other_lat = lat_other.max(axis=1) if score.shape[1] > 1 else lat[r, first]
     x = np.column_stack([*(s[name][r, first] for name in SCORES),
-                         score[r, first] - score[r, second], lat[r, first] - best_other_lat])
+                         score[r, first] - score[r, second], lat[r, first] - best_other_lat,
+                         *(s[name][r, first] for name in OPTIONAL if name in s)])
     return order, x
 
 
 class VerdictModel:
-    """The logistic regression over :data:`FEATURES`, trained on mapping-derived pairs."""
+    """The logistic regression over :data:`FEATURES` (and :data:`OPTIONAL`), trained on mapping-derived pairs."""
 
     def __init__(self) -> None:
         self.model: LogisticRegression | None = None
