@@ -51,7 +51,8 @@ def test_labelled_import_set_has_the_kinds_and_spread_it_promises():
     assert reworded_topics >= {t for t in TOPICS if any((ROOT / "docs" / t).glob("*.md"))} - {"ml", "dl", "transformer"}
 
 
-@pytest.mark.parametrize(("name", "counts"), [("import_holdout", (16, 8, 8)), ("import_holdout2", (24, 10, 12))])
+@pytest.mark.parametrize(("name", "counts"), [("import_holdout", (16, 8, 8)), ("import_holdout2", (24, 10, 12)),
+                                                  ("import_holdout3", (20, 8, 12))])
 def test_holdout_set_labels_every_item_and_names_real_pages(name, counts):
     items = parse_bank(FIXTURES / f"{name}.txt")
     labels = yaml.safe_load((FIXTURES / f"{name}_labels.yml").read_text(encoding="utf-8"))["items"]
@@ -219,6 +220,17 @@ def test_a_question_naming_a_term_its_page_never_mentions_is_held_back_from_dupl
     assert gates.verdict == "duplicate" and gates.page == "dl/rnn-lstm-gru.md" and gates.unnamed == ()
     assert peephole.page == "dl/rnn-lstm-gru.md" and peephole.unnamed == ("peephole",)
     assert peephole.verdict == "new"
+
+
+def test_sizes_and_code_written_together_are_not_unknown_terms(matcher):
+    from kb.retrieval.fields import Fields
+    from kb.retrieval.match import named_terms
+
+    assert named_terms("8 张 80G 的卡，13B 模型，3x3 卷积，快 1.5x，V100") == ["v100"]
+    question = "PyTorch 里直接 torch.save(model) 和只存 model.state_dict() 有什么区别？8 张 80G 的卡也会爆显存"
+    assert "modelstatedict" in named_terms(question)  # the analyzer joins the identifier's parts
+    assert matcher.index.unnamed(Fields("q", {"question": question})) == ()
+    assert matcher.index.unnamed(Fields("q", {"question": "k-medoids 的 PAM 算法"})) != ()
 
 
 def test_the_unknown_term_rule_fires_for_none_of_the_banks_own_items(matcher):

@@ -103,13 +103,29 @@ class Terms:
 
 
 def named_terms(text: str) -> list[str]:
-    """The English words a text names (``nccl``, ``peephole``), each once, numbers left out.
+    """The English words a text names (``nccl``, ``peephole``), each once, numbers and sizes left out.
 
     Chinese words are not used: a colloquial rewording's own words (``装不下``,
     ``揪出来``) are missing from its page as often as a near miss's new method is.
+    Sizes (``80g``, ``13b``, ``3x3``) name no method either.
     """
     return list(dict.fromkeys(t for t in terms(text, with_words=False)
-                              if t.isascii() and " " not in t and not t.isdigit() and len(t) > 1))
+                              if t.isascii() and " " not in t and not _SIZE.match(t) and len(t) > 1))
+
+
+#: A number, optionally with a unit or a second number (``80g``, ``7b``, ``1.5x``, ``3x3``).
+_SIZE = re.compile(r"^\d[\d.]*(?:[a-z]{1,2}|x\d+)?$")
+
+
+
+def _joined(term: str, parts: Sequence[str], known) -> bool:
+    """Whether ``term`` is two or more of ``parts`` written together, each of them ``known``."""
+    usable = [p for p in parts if p in known and len(p) < len(term)]
+    ends = {0}
+    for i in range(len(term)):
+        if i in ends:
+            ends.update(i + len(p) for p in usable if term.startswith(p, i))
+    return len(term) in ends
 
 
 def _identity(terms_: list[str]) -> list[str]:
@@ -319,7 +335,9 @@ class Index:
     def unnamed(self, query: Fields) -> tuple[str, ...]:
         """The English terms the query's question names and no page mentions anywhere."""
         known = self.bm25.vocab.index  # every term of every page field
-        return tuple(t for t in named_terms(query.texts.get("question", "")) if t not in known)
+        named = named_terms(query.texts.get("question", ""))
+        # ``model.state_dict()`` also gives ``modelstatedict``: a joined form of known parts is known.
+        return tuple(t for t in named if t not in known and not _joined(t, [w for w in named if w != t], known))
 
     def matched_words(self, query: Fields, page: int) -> tuple[tuple[str, str], ...]:
         """Words of the query's question found in the page, rarest first, with the fields holding them.
