@@ -169,3 +169,17 @@ def test_the_readme_states_the_two_commands_and_ci_runs_the_test_one():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make serve" in readme and "make test" in readme
     assert "make test" in [line.strip() for line in ci.splitlines()]
+
+
+def test_a_long_alias_list_is_one_folded_line_under_the_title():
+    from kb.content.pages import Page
+    from kb.site.generated import SHOWN_ALIASES, page_header
+
+    few = Page("docs/x/a.md", {"aliases": ["过拟合", "泛化差"]}, "", 1)
+    assert page_header(few) == "*也可以这样问：过拟合 · 泛化差*\n\n"
+    assert page_header(Page("docs/x/c.md", {}, "", 1)) == ""
+    many = ['带"引号"的问法', *(f"说法{k}" for k in range(SHOWN_ALIASES + 3))]
+    title, body = page_header(Page("docs/x/b.md", {"aliases": many}, "", 1)).split("\n\n")[:2]
+    # The folded line: the first few (a quote cannot end the title early), then how many in all.
+    assert title == f'??? quote "也可以这样问：带&quot;引号&quot;的问法 · 说法0 · 说法1 · 说法2 …（共 {len(many)} 种）"'
+    assert body.startswith("    ") and body.strip().split(" · ") == many  # the whole list inside

@@ -72,12 +72,24 @@ def link(from_rel: str, to_rel: str) -> str:
     return posixpath.relpath(to_rel, posixpath.dirname(from_rel) or ".")
 
 
+#: Aliases the header shows on its one folded line; the rest open on a click.
+SHOWN_ALIASES = 4
+
+
 def page_header(page: Page) -> str:
-    """Search aliases shown under the title."""
-    aliases = page.meta.get("aliases") or []
-    if not aliases:
-        return ""
-    return "*也可以这样问：" + " · ".join(escape(a) for a in aliases) + "*\n\n"
+    """The other ways readers ask the question, under the title.
+
+    A long list would push the one-line answer down (over a phone's first screen at 20+
+    aliases), so beyond :data:`SHOWN_ALIASES` the header is one folded line showing the
+    first few, which opens on the whole list. Search reads the aliases from the front
+    matter, not from this text.
+    """
+    aliases = [escape(a) for a in page.meta.get("aliases") or []]
+    if len(aliases) <= SHOWN_ALIASES:
+        return "*也可以这样问：" + " · ".join(aliases) + "*\n\n" if aliases else ""
+    first = " · ".join(aliases[:SHOWN_ALIASES]).replace('"', "&quot;")
+    return (f'??? quote "也可以这样问：{first} …（共 {len(aliases)} 种）"\n\n'
+            "    " + " · ".join(aliases) + "\n\n")
 
 
 def related_section(page: Page, site: Site) -> str:
