@@ -208,10 +208,12 @@ def main() -> None:
                         help="also match with this local sentence model (default: $KB_MEANING_MODEL)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    from kb.retrieval.meaning import ENV
+
     if args.meaning_model:
-        os.environ["KB_MEANING_MODEL"] = args.meaning_model  # the scale runs are subprocesses
+        os.environ[ENV] = args.meaning_model  # the scale runs are subprocesses
     if not args.one:
-        print("sentence model:", os.environ.get("KB_MEANING_MODEL") or "none (lexical)")
+        print("sentence model:", os.environ.get(ENV) or "none (lexical)")
     if args.one:
         items_n, factor = map(int, args.one.split(":"))
         print(json.dumps(run_one(items_n, factor)))

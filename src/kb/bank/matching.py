@@ -63,7 +63,7 @@ def page_duplicate_problems(pages: Sequence[Page], items: Sequence[Item] = (),
         analyzer: The shared :class:`~kb.retrieval.analyzer.Analyzer` (synonyms).
     """
     from kb.retrieval.match import Matcher, page_query
-    from kb.retrieval.verdict import blend
+    from kb.retrieval.verdict import SCORES, blend
 
     if len(pages) < 2:
         return []
@@ -72,12 +72,10 @@ def page_duplicate_problems(pages: Sequence[Page], items: Sequence[Item] = (),
     queries = [page_query(d) for d in index.page_docs]
     n = len(queries)
     own = np.arange(n)
-    lexical = index.score_matrices(queries)
+    s = index.score_matrices(queries)
     # The classifier was trained on these very pages (each is sure of itself): the ratio reads
-    # the lexical and latent scores, as the check was calibrated on.
-    del lexical["classifier"]
-    lexical.pop("meaning", None)  # (with a sentence model) a page's own title would score 1 with itself
-    scores = blend(lexical)
+    # the lexical and latent scores only, as the check was calibrated on.
+    scores = blend({name: s[name] for name in SCORES})
     self_score = np.maximum(scores[own, own], 1e-9)
     results = matcher.match(queries, skip=list(own))
     flagged: dict[tuple[int, int], str] = {}

@@ -47,7 +47,7 @@ from kb.retrieval.bm25 import BM25F
 from kb.retrieval.fields import ITEM_WEIGHTS, PAGE_WEIGHTS, Fields, follow_up_fields, item_fields, page_fields
 from kb.retrieval.lsa import LatentSpace
 from kb.retrieval.meaning import SentenceModel, best_per_page
-from kb.retrieval.rerank import CANDIDATES, PageClassifier, page_texts
+from kb.retrieval.rerank import CANDIDATES, PageClassifier, page_texts, question_texts
 from kb.retrieval.verdict import VerdictModel, blend, top_features
 
 if TYPE_CHECKING:
@@ -102,6 +102,10 @@ class Terms:
         return list(self.cached(text))
 
 
+#: A number, optionally with a unit or a second number (``80g``, ``7b``, ``1.5x``, ``3x3``).
+_SIZE = re.compile(r"^\d[\d.]*(?:[a-z]{1,2}|x\d+)?$")
+
+
 def named_terms(text: str) -> list[str]:
     """The English words a text names (``nccl``, ``peephole``), each once, numbers and sizes left out.
 
@@ -111,11 +115,6 @@ def named_terms(text: str) -> list[str]:
     """
     return list(dict.fromkeys(t for t in terms(text, with_words=False)
                               if t.isascii() and " " not in t and not _SIZE.match(t) and len(t) > 1))
-
-
-#: A number, optionally with a unit or a second number (``80g``, ``7b``, ``1.5x``, ``3x3``).
-_SIZE = re.compile(r"^\d[\d.]*(?:[a-z]{1,2}|x\d+)?$")
-
 
 
 def _joined(term: str, parts: Sequence[str], known) -> bool:
@@ -194,10 +193,11 @@ class Index:
                                    "body": item_fields(i).texts["answer"]}) for i in self.via_items]
         self.via_bm25 = BM25F(via_docs, VIA_WEIGHTS, analyze, term_weight) if via_docs else None
         self._fit_latent()
-        self._fit_classifier([p.meta.get("aliases") or [] for p in pages])
+        aliases = [p.meta.get("aliases") or [] for p in pages]
+        self._fit_classifier(aliases)
         self.meaning = meaning
         if meaning is not None:
-            self._fit_meaning([p.meta.get("aliases") or [] for p in pages])
+            self._fit_meaning(aliases)
         self._terms_cache: dict[int, dict[str, set[str]]] = {}
 
     def _fit_latent(self) -> None:
@@ -249,7 +249,7 @@ class Index:
         texts, starts = [], []
         for doc, names in zip(self.page_docs, aliases):
             starts.append(len(texts))
-            texts += [t for t in page_texts(doc.texts, names)[:-1] if t.strip()] or [doc.texts["title"]]
+            texts += [t for t in question_texts(doc.texts, names) if t.strip()] or [doc.texts["title"]]
         self.meaning_starts = np.array(starts, dtype=np.int64)
         self.meaning_vectors = self.meaning.encode(texts)
 
