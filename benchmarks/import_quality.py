@@ -3,9 +3,9 @@
 Run:  .venv/bin/python benchmarks/import_quality.py [--set NAME] [--scale 1000:1 10000:10] [--no-scale]
 
 Quality, on each labelled set (:data:`SETS`): ``tests/fixtures/import_set.txt`` (labels
-in ``import_labels.yml``), written before any tuning and tuned on since, and three holdouts,
-``import_holdout.txt``, ``import_holdout2.txt`` and ``import_holdout3.txt`` (``*_labels.yml``),
-each written before the changes it checks and never tuned on:
+in ``import_labels.yml``), written before any tuning and tuned on since, and four holdouts,
+``import_holdout.txt`` to ``import_holdout4.txt`` (``*_labels.yml``), each written before
+the changes it checks and never tuned on:
 
 - the confusion of kind (rewording / near-miss / new) against verdict; a ``duplicate``
   of a rewording counts as right only when it names the labelled page;
@@ -49,7 +49,8 @@ TARGETS = {"rewording duplicate of the right page": (">=", 0.90),
 #: Labelled sets: the first written before any tuning and used to tune; the holdouts
 #: written later, each before the changes it checks, and never tuned on.
 SETS = {"import_set": "import_labels.yml", "import_holdout": "import_holdout_labels.yml",
-        "import_holdout2": "import_holdout2_labels.yml", "import_holdout3": "import_holdout3_labels.yml"}
+        "import_holdout2": "import_holdout2_labels.yml", "import_holdout3": "import_holdout3_labels.yml",
+        "import_holdout4": "import_holdout4_labels.yml"}
 
 
 def quality(name: str = "import_set") -> dict:

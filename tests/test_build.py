@@ -26,7 +26,8 @@ BROKEN = {
 
 
 def broken_page(name, code, stated):
-    body = GOOD_PAGE.replace("id: overfitting", f"id: {name}").replace("什么是过拟合？", f"坏例子 {name}")
+    body = (GOOD_PAGE.replace("id: overfitting", f"id: {name}").replace("什么是过拟合？", f"坏例子 {name}")
+            .replace("[泛化差]", f"[{name} 怎么问]"))  # a wording belongs to one page
     body = body.replace("difficulty: 基础\n", "difficulty: 基础\norigin: written\n")  # no raw item of its own
     stated_block = "\n".join(f"    {line}" for line in stated.splitlines()) or "    "
     return body.replace("print(1 + 1)\n", code).replace("    2\n", stated_block + "\n")
@@ -90,7 +91,8 @@ def page_with(name: str, *blocks: tuple[str, str]) -> str:
     start, end = GOOD_PAGE.index("```python"), GOOD_PAGE.index("## 面试追问")
     page = GOOD_PAGE[:start] + code + "\n" + GOOD_PAGE[end:]
     page = page.replace("difficulty: 基础\n", "difficulty: 基础\norigin: written\n")  # no raw item of its own
-    return page.replace("id: overfitting", f"id: {name}").replace("什么是过拟合？", f"例子 {name}")
+    return (page.replace("id: overfitting", f"id: {name}").replace("什么是过拟合？", f"例子 {name}")
+            .replace("[泛化差]", f"[{name} 怎么问]"))  # a wording belongs to one page
 
 
 def test_what_a_snippet_changes_in_its_process_reaches_no_other_snippet(mini_project):

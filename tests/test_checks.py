@@ -55,6 +55,11 @@ MISTAKES = {
                      "缺少必需的部分 ## 详解"),
     "hand-written generated section": (GOOD_PAGE + "\n## 来源\n", "bad", APPENDED,
                                        "## 来源 一节由构建自动生成，不要手写"),
+    "alias of another page": (GOOD_PAGE, "bad", 7,
+                              "alias '泛化差' 也是 docs/generalization/overfitting.md 的 aliases：一种问法只属于"),
+    "alias that is another page's title": (
+        GOOD_PAGE.replace("[泛化差]", "[什么是 过拟合？]"), "bad", 7,
+        "alias '什么是 过拟合？' 也是 docs/generalization/overfitting.md 的 title"),
     "yaml that does not parse": (GOOD_PAGE + "\n```yaml\na: [1\n```\n", "bad", APPENDED + 1,
                                  "yaml 代码块无法解析"),
 }

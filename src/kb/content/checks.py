@@ -252,6 +252,37 @@ def check_unique(pages: list[Page]) -> list[Problem]:
                     f"{key} {value!r} 重复：{seen[value].path} 已经用了它。请改成全站唯一的 {key}"))
             else:
                 seen[value] = page
+    return problems + check_aliases_unique(pages)
+
+
+def _wording(text: str) -> str:
+    """A wording compared across pages: case and spaces do not make it another one."""
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def check_aliases_unique(pages: list[Page]) -> list[Problem]:
+    """Each wording (title or alias) belongs to one page: search and ``kb import`` find pages by them.
+
+    A shared alias is reported on every page that lists it, naming the other pages, so
+    that whoever adds it (in either page) sees the problem in their own file.
+    """
+    holders: dict[str, dict[str, tuple[Page, str]]] = {}
+    for field in ("title", "aliases"):
+        for page in pages:
+            value = page.meta.get(field)
+            for text in [value] if field == "title" else value if isinstance(value, list) else ():
+                if isinstance(text, str):
+                    holders.setdefault(_wording(text), {}).setdefault(page.path, (page, field))
+    problems = []
+    for page in pages:
+        aliases = page.meta.get("aliases")
+        for alias in aliases if isinstance(aliases, list) else ():
+            others = [f"{p.path} 的 {field}" for path, (p, field) in holders.get(_wording(str(alias)), {}).items()
+                      if path != page.path]
+            if others:
+                problems.append(Problem(page.path, page.line_of("aliases"),
+                    f"alias {alias!r} 也是 {'、'.join(others)}：一种问法只属于回答它的那一页"
+                    "（站内搜索和 kb import 都按它找页）。请只留在一页上"))
     return problems
 
 
