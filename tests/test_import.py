@@ -52,7 +52,8 @@ def test_labelled_import_set_has_the_kinds_and_spread_it_promises():
 
 
 @pytest.mark.parametrize(("name", "counts"), [("import_holdout", (16, 8, 8)), ("import_holdout2", (24, 10, 12)),
-                                                  ("import_holdout3", (20, 8, 12)), ("import_holdout4", (20, 8, 12))])
+                                                  ("import_holdout3", (20, 8, 12)), ("import_holdout4", (20, 8, 12)),
+                                                  ("import_holdout5", (20, 8, 12))])
 def test_holdout_set_labels_every_item_and_names_real_pages(name, counts):
     items = parse_bank(FIXTURES / f"{name}.txt")
     labels = yaml.safe_load((FIXTURES / f"{name}_labels.yml").read_text(encoding="utf-8"))["items"]
