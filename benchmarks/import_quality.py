@@ -3,8 +3,8 @@
 Run:  .venv/bin/python benchmarks/import_quality.py [--set NAME] [--scale 1000:1 10000:10] [--no-scale]
 
 Quality, on each labelled set (:data:`SETS`): ``tests/fixtures/import_set.txt`` (labels
-in ``import_labels.yml``), written before any tuning and tuned on since, and five holdouts,
-``import_holdout.txt`` to ``import_holdout5.txt`` (``*_labels.yml``), each written before
+in ``import_labels.yml``), written before any tuning and tuned on since, and seven holdouts,
+``import_holdout.txt`` to ``import_holdout7.txt`` (``*_labels.yml``), each written before
 the changes it checks and never tuned on:
 
 - the confusion of kind (rewording / near-miss / new) against verdict; a ``duplicate``
@@ -50,7 +50,8 @@ TARGETS = {"rewording duplicate of the right page": (">=", 0.90),
 #: written later, each before the changes it checks, and never tuned on.
 SETS = {"import_set": "import_labels.yml", "import_holdout": "import_holdout_labels.yml",
         "import_holdout2": "import_holdout2_labels.yml", "import_holdout3": "import_holdout3_labels.yml",
-        "import_holdout4": "import_holdout4_labels.yml", "import_holdout5": "import_holdout5_labels.yml"}
+        "import_holdout4": "import_holdout4_labels.yml", "import_holdout5": "import_holdout5_labels.yml",
+        "import_holdout6": "import_holdout6_labels.yml", "import_holdout7": "import_holdout7_labels.yml"}
 
 
 def quality(name: str = "import_set") -> dict:

@@ -53,7 +53,9 @@ def test_labelled_import_set_has_the_kinds_and_spread_it_promises():
 
 @pytest.mark.parametrize(("name", "counts"), [("import_holdout", (16, 8, 8)), ("import_holdout2", (24, 10, 12)),
                                                   ("import_holdout3", (20, 8, 12)), ("import_holdout4", (20, 8, 12)),
-                                                  ("import_holdout5", (20, 8, 12))])
+                                                  ("import_holdout5", (20, 8, 12)),
+                                                  ("import_holdout6", (20, 8, 12)),
+                                                  ("import_holdout7", (20, 8, 12))])
 def test_holdout_set_labels_every_item_and_names_real_pages(name, counts):
     items = parse_bank(FIXTURES / f"{name}.txt")
     labels = yaml.safe_load((FIXTURES / f"{name}_labels.yml").read_text(encoding="utf-8"))["items"]
@@ -209,14 +211,19 @@ def test_fast_synonym_expansion_gives_the_analyzers_own_terms(project):
         assert fast(text) == analyzer.terms(text, expand=True), text
 
 
+def write_bank(path: Path, *items: tuple[str, str, str]) -> Path:
+    """A raw bank in the seeds' format from ``(title, question, answer)`` triples."""
+    path.write_text("### 题库\n\n" + "".join(f"#### 题目{n}：{t}\n\n**题目：** {q}\n\n**答案：** {a}\n\n"
+                                              for n, (t, q, a) in enumerate(items, 1)), encoding="utf-8")
+    return path
+
+
 def test_a_question_naming_a_term_its_page_never_mentions_is_held_back_from_duplicate(matcher, tmp_path):
-    bank = tmp_path / "bank.txt"
-    bank.write_text("### 题库\n\n#### 题目1：LSTM 的 peephole 连接是什么？\n\n**题目：** LSTM 加上 peephole 连接后，"
-                    "门也能看到细胞状态，有什么用？\n\n**答案：** 门的计算也用到细胞状态。\n\n"
-                    "#### 题目2：LSTM 里遗忘门、输入门和输出门各管什么？\n\n**题目：** LSTM 的三个门分别控制什么？"
-                    "参数量怎么算？\n\n**答案：** 遗忘门决定保留多少旧状态，输入门决定写入多少新内容，"
-                    "输出门决定输出多少。\n",
-                    encoding="utf-8")
+    bank = write_bank(tmp_path / "bank.txt",
+                      ("LSTM 的 peephole 连接是什么？", "LSTM 加上 peephole 连接后，门也能看到细胞状态，有什么用？",
+                       "门的计算也用到细胞状态。"),
+                      ("LSTM 里遗忘门、输入门和输出门各管什么？", "LSTM 的三个门分别控制什么？参数量怎么算？",
+                       "遗忘门决定保留多少旧状态，输入门决定写入多少新内容，输出门决定输出多少。"))
     peephole, gates = matcher.match_items(parse_bank(bank))
     assert gates.verdict == "duplicate" and gates.page == "dl/rnn-lstm-gru.md" and gates.unnamed == ()
     assert peephole.page == "dl/rnn-lstm-gru.md" and peephole.unnamed == ("peephole",)
@@ -238,3 +245,24 @@ def test_the_unknown_term_rule_fires_for_none_of_the_banks_own_items(matcher):
     from kb.retrieval.fields import item_fields
 
     assert [i.key for i in matcher.index.via_items if matcher.index.unnamed(item_fields(i))] == []
+
+
+def test_a_method_its_page_names_only_in_passing_is_held_back_to_maybe(matcher, project, tmp_path, capsys):
+    bank = write_bank(tmp_path / "bank.txt",
+                      ("Lion 优化器", "Lion 优化器和 AdamW 相比有什么不同？为什么更省显存？",
+                       "Lion 只保留一份动量，用符号函数决定更新方向，所以比 AdamW 少存一份二阶矩。"),
+                      ("优化器怎么选", "SGD、Momentum 和 Adam 的更新公式有什么区别？训练时怎么选？",
+                       "SGD 沿负梯度走，Momentum 累积历史梯度，Adam 再按二阶矩给每个参数缩放步长。"))
+    lion, choice = matcher.match_items(parse_bank(bank))
+    assert choice.verdict == "duplicate" and choice.page == "training/optimizers.md" and choice.in_passing == ()
+    assert lion.page == "training/optimizers.md" and lion.in_passing == ("lion",)
+    assert lion.verdict == "maybe"
+    assert main(["--root", str(project.root), "import", str(bank)]) == 0
+    assert "the page mentions lion only in passing" in capsys.readouterr().out
+
+
+def test_the_passing_mention_rule_fires_for_none_of_the_banks_own_items_on_their_pages(matcher):
+    from kb.retrieval.fields import item_fields
+
+    index = matcher.index
+    assert [i.key for i, p in zip(index.via_items, index.via_page) if index.in_passing(item_fields(i), p)] == []

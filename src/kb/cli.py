@@ -181,6 +181,8 @@ def cmd_import(project: Project, args) -> int:
         if result.unnamed:  # new by the rule, not by the score: say which page and why
             target = f" (closest docs/{result.page})"
         why = f"; no page mentions {', '.join(result.unnamed)}" if result.unnamed else ""
+        if result.in_passing:  # maybe by the rule: the page names the method without answering for it
+            why = f"; the page mentions {', '.join(result.in_passing)} only in passing: is that what it asks?"
         print(f"    -> {result.verdict}{target}  (p={result.probability:.2f}{why})")
     counts = Counter(r.verdict for r in results)
     model = matcher.model
@@ -200,7 +202,7 @@ def import_row(path: Path, item: Item, result: Result) -> dict:
         "file": str(path), "line": item.line, "number": item.number, "heading": item.heading,
         "verdict": result.verdict, "probability": result.probability,
         "page": result.page if result.verdict != "new" else None,
-        "unnamed": list(result.unnamed),
+        "unnamed": list(result.unnamed), "in_passing": list(result.in_passing),
         "candidates": [{"page": c.page, "score": c.score, "bm25": c.bm25, "latent": c.latent,
                         "classifier": c.classifier, "meaning": c.meaning,
                         "via": c.via_key or None, "via_score": c.via,

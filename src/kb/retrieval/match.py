@@ -25,6 +25,13 @@ do not answer a question about it (at most, the new question belongs on the clos
 one); the term is reported with the candidates, so the maintainer sees why. Terms
 that some page uses (``AI``, ``GPU``) are never evidence, so the rule fires for none
 of the bank's own raw items (``tests/test_import.py`` checks it).
+
+A second rule holds a ``duplicate`` back to ``maybe``: the question names an English
+term that the best page **mentions only in passing**, in its prose but not where it
+states its question (title, aliases, one-line answer, headings), and that few pages
+mention at all (``Lion`` beside the optimizers page, ``GraphRAG`` beside the RAG page).
+Such a question usually asks about that method, which the page names without answering
+for it; a person decides. It too fires for none of the bank's own raw items.
 """
 
 from __future__ import annotations
@@ -64,6 +71,10 @@ TOP = 3
 MEANING_ROWS = 512
 #: Weights of a merged raw item as a reference document of its page.
 VIA_WEIGHTS = {"title": 2.0, "body": 0.3}
+#: Fields where a page states its question; a term the page has only elsewhere (its prose) is a passing mention.
+STATED = ("title", "aliases", "abstract", "headings")
+#: A term is named in passing only if at most this many pages mention it at all.
+PASSING_PAGES = 3
 
 
 class Terms:
@@ -189,6 +200,7 @@ class Index:
                 self.via_page.append(column[entry.page])
         self.via_page_arr = np.array(self.via_page, dtype=np.int64)
         self.bm25 = BM25F(self.page_docs, PAGE_WEIGHTS, analyze, term_weight)
+        self.pages_with = np.asarray(self.bm25.presence.sum(axis=0)).ravel()  # per term: pages mentioning it
         via_docs = [Fields(i.key, {"title": item_fields(i).texts["question"],
                                    "body": item_fields(i).texts["answer"]}) for i in self.via_items]
         self.via_bm25 = BM25F(via_docs, VIA_WEIGHTS, analyze, term_weight) if via_docs else None
@@ -339,6 +351,18 @@ class Index:
         # ``model.state_dict()`` also gives ``modelstatedict``: a joined form of known parts is known.
         return tuple(t for t in named if t not in known and not _joined(t, [w for w in named if w != t], known))
 
+    def in_passing(self, query: Fields, page: int) -> tuple[str, ...]:
+        """English terms the query's question names that ``page`` has only in its prose, and few pages at all.
+
+        A page states its question in its title, aliases, one-line answer and headings;
+        a method it names only in the prose is one it touches, not one it answers for.
+        """
+        fields = self._page_terms(page)
+        stated = set().union(*(fields[f] for f in STATED))
+        vocab = self.bm25.vocab.index
+        return tuple(t for t in named_terms(query.texts.get("question", ""))
+                     if t in fields["body"] and t not in stated and self.pages_with[vocab[t]] <= PASSING_PAGES)
+
     def matched_words(self, query: Fields, page: int) -> tuple[tuple[str, str], ...]:
         """Words of the query's question found in the page, rarest first, with the fields holding them.
 
@@ -376,6 +400,9 @@ class Result:
         probability: The verdict model's probability that ``candidates[0]`` is the same question.
         unnamed: English terms the question names that no page mentions; when there
             are any, the verdict is ``new`` whatever the probability.
+        in_passing: English terms the question names that the best page mentions only in
+            passing (:meth:`Index.in_passing`); when there are any, a ``duplicate`` is held
+            back to ``maybe``.
     """
 
     name: str
@@ -383,6 +410,7 @@ class Result:
     verdict: str
     probability: float
     unnamed: tuple[str, ...] = ()
+    in_passing: tuple[str, ...] = ()
 
     @property
     def page(self) -> str | None:
@@ -441,12 +469,16 @@ class Matcher:
                     round(float(s["latent"][r, p]), 3), self.index.matched_words(query, int(p)),
                     round(float(s["classifier"][r, p]), 3),
                     round(float(s["meaning"][r, p]), 3) if "meaning" in s else None))
-            label, unnamed = verdicts[r].label, ()
+            label, unnamed, passing = verdicts[r].label, (), ()
             if label != "new" and cands:
                 unnamed = self.index.unnamed(query)
                 if unnamed:
                     label = "new"
-            out.append(Result(query.name, tuple(cands), label, verdicts[r].probability, unnamed))
+            if label == "duplicate":
+                passing = self.index.in_passing(query, int(order[r, 0]))
+                if passing:
+                    label = "maybe"
+            out.append(Result(query.name, tuple(cands), label, verdicts[r].probability, unnamed, passing))
         return out
 
     def match_items(self, items: Sequence[Item]) -> list[Result]:
