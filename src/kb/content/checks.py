@@ -260,25 +260,29 @@ def _wording(text: str) -> str:
     return re.sub(r"\s+", "", text).casefold()
 
 
+def _aliases(page: Page) -> list[str]:
+    aliases = page.meta.get("aliases")
+    return [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
+
+
 def check_aliases_unique(pages: list[Page]) -> list[Problem]:
     """Each wording (title or alias) belongs to one page: search and ``kb import`` find pages by them.
 
     A shared alias is reported on every page that lists it, naming the other pages, so
     that whoever adds it (in either page) sees the problem in their own file.
     """
-    holders: dict[str, dict[str, tuple[Page, str]]] = {}
-    for field in ("title", "aliases"):
-        for page in pages:
-            value = page.meta.get(field)
-            for text in [value] if field == "title" else value if isinstance(value, list) else ():
-                if isinstance(text, str):
-                    holders.setdefault(_wording(text), {}).setdefault(page.path, (page, field))
+    holders: dict[str, dict[str, str]] = {}  # wording -> {page path: "title" or "aliases"}
+    for page in pages:
+        title = page.meta.get("title")
+        if isinstance(title, str):
+            holders.setdefault(_wording(title), {})[page.path] = "title"
+    for page in pages:
+        for alias in _aliases(page):
+            holders.setdefault(_wording(alias), {}).setdefault(page.path, "aliases")
     problems = []
     for page in pages:
-        aliases = page.meta.get("aliases")
-        for alias in aliases if isinstance(aliases, list) else ():
-            others = [f"{p.path} 的 {field}" for path, (p, field) in holders.get(_wording(str(alias)), {}).items()
-                      if path != page.path]
+        for alias in _aliases(page):
+            others = [f"{path} 的 {field}" for path, field in holders[_wording(alias)].items() if path != page.path]
             if others:
                 problems.append(Problem(page.path, page.line_of("aliases"),
                     f"alias {alias!r} 也是 {'、'.join(others)}：一种问法只属于回答它的那一页"
