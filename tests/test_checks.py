@@ -60,6 +60,10 @@ MISTAKES = {
     "alias that is another page's title": (
         GOOD_PAGE.replace("[泛化差]", "[什么是 过拟合？]"), "bad", 7,
         "alias '什么是 过拟合？' 也是 docs/generalization/overfitting.md 的 title"),
+    "alias that is one of the page's follow-ups": (
+        GOOD_PAGE.replace("[泛化差]", "[泛化差, 怎么判断是否过拟合]")
+        .replace("- 怎么判断？看学习曲线。", "- **怎么判断是否过拟合？** 看学习曲线。"), "bad", 7,
+        "alias '怎么判断是否过拟合' 也是本页“面试追问”里的一问"),
     "yaml that does not parse": (GOOD_PAGE + "\n```yaml\na: [1\n```\n", "bad", APPENDED + 1,
                                  "yaml 代码块无法解析"),
 }

@@ -24,6 +24,7 @@ from kb.content.safety import front_matter_html_problems, unsafe_html
 from kb.content.suggest import did_you_mean, nearest_first
 from kb.content.yaml_text import explain
 from kb.project import Project
+from kb.retrieval.fields import follow_up_fields
 
 #: The toc slug function configured in mkdocs.yml (Unicode headings keep their characters).
 SLUGIFY = slugify(case="lower")
@@ -256,8 +257,17 @@ def check_unique(pages: list[Page]) -> list[Problem]:
 
 
 def _wording(text: str) -> str:
-    """A wording compared across pages: case and spaces do not make it another one."""
-    return re.sub(r"\s+", "", text).casefold()
+    """A wording as compared: case, spaces and question marks do not make it another one."""
+    return re.sub(r"[\s?？]+", "", text).casefold()
+
+
+def check_aliases_are_not_follow_ups(page: Page) -> list[Problem]:
+    """An alias words the page's own question; a 面试追问 is another question, so no text is both."""
+    follow_ups = {_wording(f.texts["question"]) for f in follow_up_fields(page, page.path)}
+    return [Problem(page.path, page.line_of("aliases"),
+                    f"alias {alias!r} 也是本页“面试追问”里的一问：aliases 是本页问题的其他说法，追问是另一个问题"
+                    "（kb import 会把这个追问当成本页的问题）。请从 aliases 删掉它，或把它写进正文、不再作为追问")
+            for alias in _aliases(page) if _wording(alias) in follow_ups]
 
 
 def _aliases(page: Page) -> list[str]:
@@ -303,6 +313,7 @@ def check_page(page: Page, project: Project, ids: set[str], by_page: dict[str, l
         *check_answer(page),
         *check_links(page, path, project.docs),
         *check_page_refs(page, ids, by_page),
+        *check_aliases_are_not_follow_ups(page),
     ]
 
 
