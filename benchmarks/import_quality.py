@@ -3,9 +3,9 @@
 Run:  .venv/bin/python benchmarks/import_quality.py [--set NAME] [--scale 1000:1 10000:10] [--no-scale]
 
 Quality, on each labelled set (:data:`SETS`): ``tests/fixtures/import_set.txt`` (labels
-in ``import_labels.yml``), written before any tuning and tuned on since, and seven holdouts,
-``import_holdout.txt`` to ``import_holdout7.txt`` (``*_labels.yml``), each written before
-the changes it checks and never tuned on:
+in ``import_labels.yml``), written before any tuning and tuned on since, and every holdout
+``import_holdout*.txt`` there (``*_labels.yml``), each written before the changes it checks
+and never tuned on:
 
 - the confusion of kind (rewording / near-miss / new) against verdict; a ``duplicate``
   of a rewording counts as right only when it names the labelled page;
@@ -46,12 +46,20 @@ TARGETS = {"rewording duplicate of the right page": (">=", 0.90),
            "maybe, of all items": ("<=", 0.15)}
 
 
-#: Labelled sets: the first written before any tuning and used to tune; the holdouts
-#: written later, each before the changes it checks, and never tuned on.
-SETS = {"import_set": "import_labels.yml", "import_holdout": "import_holdout_labels.yml",
-        "import_holdout2": "import_holdout2_labels.yml", "import_holdout3": "import_holdout3_labels.yml",
-        "import_holdout4": "import_holdout4_labels.yml", "import_holdout5": "import_holdout5_labels.yml",
-        "import_holdout6": "import_holdout6_labels.yml", "import_holdout7": "import_holdout7_labels.yml"}
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _holdout_number(labels: Path) -> int:
+    digits = labels.name[len("import_holdout"):-len("_labels.yml")]
+    return int(digits or 1)
+
+
+#: Labelled sets (name -> labels file), found in ``tests/fixtures``: the first written before
+#: any tuning and used to tune; the holdouts written later, each before the changes it
+#: checks, and never tuned on.
+SETS = {"import_set": "import_labels.yml",
+        **{p.name[:-len("_labels.yml")]: p.name
+           for p in sorted(FIXTURES.glob("import_holdout*_labels.yml"), key=_holdout_number)}}
 
 
 def quality(name: str = "import_set") -> dict:
@@ -64,9 +72,8 @@ def quality(name: str = "import_set") -> dict:
     from kb.retrieval.meaning import from_setting
 
     project = Project(ROOT)
-    fixtures = ROOT / "tests" / "fixtures"
-    items = parse_bank(fixtures / f"{name}.txt")
-    labels = yaml.safe_load((fixtures / SETS[name]).read_text(encoding="utf-8"))["items"]
+    items = parse_bank(FIXTURES / f"{name}.txt")
+    labels = yaml.safe_load((FIXTURES / SETS[name]).read_text(encoding="utf-8"))["items"]
     matcher = Matcher.for_project(project, from_setting())
     results = matcher.match_items(items)
     confusion: Counter = Counter()

@@ -79,8 +79,8 @@ _FOLLOW_UP = re.compile(r"^- \*\*(?P<q>.+?)\*\*\s*(?P<a>.*)$", re.MULTILINE)
 def follow_up_fields(page: Page, name: str) -> list[Fields]:
     """The page's 面试追问 as queries: same topic, a different question each.
 
-    They are the project's own near misses, which teach the verdict that sharing a
-    page's vocabulary is not asking its question.
+    ``kb check`` reads them so that no alias (a wording of the page's own question) is
+    also one of them.
     """
     out = []
     for heading, text in _sections(page.body):

@@ -51,7 +51,7 @@ from kb.bank.parse import Item
 from kb.content.pages import Page, page_rel
 from kb.retrieval.analyzer import Analyzer, _compact, normalize, term_weight, terms
 from kb.retrieval.bm25 import BM25F
-from kb.retrieval.fields import ITEM_WEIGHTS, PAGE_WEIGHTS, Fields, follow_up_fields, item_fields, page_fields
+from kb.retrieval.fields import ITEM_WEIGHTS, PAGE_WEIGHTS, Fields, item_fields, page_fields
 from kb.retrieval.lsa import LatentSpace
 from kb.retrieval.meaning import SentenceModel, best_per_page
 from kb.retrieval.rerank import CANDIDATES, PageClassifier, page_texts, question_texts
@@ -62,9 +62,6 @@ if TYPE_CHECKING:
 
 #: Dimensions of the latent space (capped by the number of reference documents).
 LSA_DIMS = 128
-#: Learn the latent space from page paragraphs too (documents of at least this many characters).
-PARAGRAPHS = False
-PARAGRAPH_CHARS = 40
 #: Pages kept per query for features and display.
 TOP = 3
 #: Queries per block when comparing sentence vectors (bounds the query x text matrix).
@@ -189,7 +186,6 @@ class Index:
         self.pages = [page_rel(p) for p in pages]
         self.page_docs = [page_fields(p, page_rel(p)) for p in pages]
         column = {rel: k for k, rel in enumerate(self.pages)}
-        self.follow_ups = [(f, k) for k, p in enumerate(pages) for f in follow_up_fields(p, page_rel(p))]
         entries = entries or {}
         self.via_items: list[Item] = []
         self.via_page: list[int] = []
@@ -217,13 +213,8 @@ class Index:
         corpus = [self.doc_terms(d) for d in self.page_docs]
         corpus += [self.doc_terms(item_fields(i)) for i in self.via_items]
         self.tfidf = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1)
-        # Paragraphs are extra documents for learning the space only: many short
-        # documents teach which words co-occur better than a few long ones.
-        paragraphs = [self.analyze(t) for d in self.page_docs for t in re.split(r"\n\s*\n", d.texts["body"])
-                      if len(t.strip()) >= PARAGRAPH_CHARS] if PARAGRAPHS else []
-        self.tfidf.fit(corpus + paragraphs)
-        x = self.tfidf.transform(corpus)
-        self.space = LatentSpace(self.tfidf.transform(corpus + paragraphs) if paragraphs else x, LSA_DIMS)
+        x = self.tfidf.fit_transform(corpus)
+        self.space = LatentSpace(x, LSA_DIMS)
         z = l2(self.space.transform(x))
         n = len(self.page_docs)
         # A page's latent vector: its own text and its merged items, averaged.

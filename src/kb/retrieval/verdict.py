@@ -46,8 +46,6 @@ BLEND = {"bm25": 0.5, "via": 0.2, "latent": 0.3, "classifier": 1.0, "meaning": 1
 SCORES = ("bm25", "via", "latent")
 FEATURES = (*SCORES, "lead", "latent_lead")
 OPTIONAL = ("meaning",)
-#: Train on the pages' follow-up questions as near-miss negatives.
-FOLLOW_UPS = False
 
 
 @dataclass(frozen=True)
@@ -109,14 +107,8 @@ class VerdictModel:
         order, x_present = top_features(s)
         y_present = (order[:, 0] == truth).astype(int)
         _, x_absent = top_features(s, mask=truth)
-        xs, ys = [x_present, x_absent], [y_present, np.zeros(len(x_absent), dtype=int)]
-        if FOLLOW_UPS and index.follow_ups:
-            # A follow-up whose own page ranks first: same topic, different question.
-            order_f, x_f = top_features(index.score_matrices([f for f, _ in index.follow_ups]))
-            own = order_f[:, 0] == np.array([k for _, k in index.follow_ups])
-            xs.append(x_f[own])
-            ys.append(np.zeros(int(own.sum()), dtype=int))
-        x, y = np.vstack(xs), np.concatenate(ys)
+        x = np.vstack([x_present, x_absent])
+        y = np.concatenate([y_present, np.zeros(len(x_absent), dtype=int)])
         if len(set(y)) < 2:
             return self
         self.model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=1000).fit(x, y)
