@@ -266,6 +266,22 @@ def test_a_method_its_page_names_only_in_passing_is_held_back_to_maybe(matcher, 
     assert "the page mentions lion only in passing" in capsys.readouterr().out
 
 
+def test_a_method_its_page_lists_only_as_a_bare_name_alias_is_a_passing_mention(matcher):
+    from kb.retrieval.fields import Fields
+    from kb.retrieval.match import bare_name
+
+    assert bare_name("GloVe") and bare_name("Ring AllReduce") and not bare_name("GloVe 和 word2vec 的区别")
+    index = matcher.index
+    word2vec = index.pages.index("transformer/word2vec.md")
+    assert "GloVe" in index.page_aliases[word2vec]  # for search; the page states no question about it
+    glove = Fields("q", {"question": "GloVe 的共现矩阵损失是怎么设计的？"})
+    assert index.in_passing(glove, word2vec) == ("glove",)
+    # ``encoder-only`` is only a bare-name alias, but written from words the page states.
+    architecture = index.pages.index("transformer/transformer-architecture.md")
+    both = Fields("q", {"question": "encoder-only、decoder-only 和 encoder-decoder 三种结构有什么区别？"})
+    assert index.in_passing(both, architecture) == ()
+
+
 def test_the_passing_mention_rule_fires_for_none_of_the_banks_own_items_on_their_pages(matcher):
     from kb.retrieval.fields import item_fields
 

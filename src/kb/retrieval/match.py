@@ -27,11 +27,14 @@ that some page uses (``AI``, ``GPU``) are never evidence, so the rule fires for 
 of the bank's own raw items (``tests/test_import.py`` checks it).
 
 A second rule holds a ``duplicate`` back to ``maybe``: the question names an English
-term that the best page **mentions only in passing**, in its prose but not where it
-states its question (title, aliases, one-line answer, headings), and that few pages
-mention at all (``Lion`` beside the optimizers page, ``GraphRAG`` beside the RAG page).
-Such a question usually asks about that method, which the page names without answering
-for it; a person decides. It too fires for none of the bank's own raw items.
+term that the best page **mentions only in passing**, in its prose or as a bare name
+among its aliases but not where it states its question (title, one-line answer,
+headings, aliases that word a question), and that few pages mention at all (``Lion``
+beside the optimizers page, ``GloVe`` beside the word2vec page, whose aliases list
+``GloVe`` so that search finds it). Such a question usually asks about that method,
+which the page names without answering for it; a person decides. A term written from
+words the page does state (``encoder-only`` where it states ``encoder`` and ``only``)
+is stated. The rule too fires for none of the bank's own raw items.
 """
 
 from __future__ import annotations
@@ -68,8 +71,10 @@ TOP = 3
 MEANING_ROWS = 512
 #: Weights of a merged raw item as a reference document of its page.
 VIA_WEIGHTS = {"title": 2.0, "body": 0.3}
-#: Fields where a page states its question; a term the page has only elsewhere (its prose) is a passing mention.
-STATED = ("title", "aliases", "abstract", "headings")
+#: Fields where a page states its question, besides its aliases that are not bare names.
+STATED = ("title", "abstract", "headings")
+#: An alias of at most this many English words and nothing else is a bare name (``GloVe``, ``Ring AllReduce``).
+NAME_WORDS = 3
 #: A term is named in passing only if at most this many pages mention it at all.
 PASSING_PAGES = 3
 
@@ -123,6 +128,11 @@ def named_terms(text: str) -> list[str]:
     """
     return list(dict.fromkeys(t for t in terms(text, with_words=False)
                               if t.isascii() and " " not in t and not _SIZE.match(t) and len(t) > 1))
+
+
+def bare_name(alias: str) -> bool:
+    """Whether an alias is only an English name (``GroupNorm``): a keyword for search, not a wording of a question."""
+    return alias.isascii() and len(alias.split()) <= NAME_WORDS
 
 
 def _joined(term: str, parts: Sequence[str], known) -> bool:
@@ -202,11 +212,13 @@ class Index:
         self.via_bm25 = BM25F(via_docs, VIA_WEIGHTS, analyze, term_weight) if via_docs else None
         self._fit_latent()
         aliases = [p.meta.get("aliases") or [] for p in pages]
+        self.page_aliases = aliases
         self._fit_classifier(aliases)
         self.meaning = meaning
         if meaning is not None:
             self._fit_meaning(aliases)
         self._terms_cache: dict[int, dict[str, set[str]]] = {}
+        self._stated_cache: dict[int, set[str]] = {}
 
     def _fit_latent(self) -> None:
         # Documents as already analysed field terms (each text is analysed once).
@@ -342,17 +354,32 @@ class Index:
         # ``model.state_dict()`` also gives ``modelstatedict``: a joined form of known parts is known.
         return tuple(t for t in named if t not in known and not _joined(t, [w for w in named if w != t], known))
 
-    def in_passing(self, query: Fields, page: int) -> tuple[str, ...]:
-        """English terms the query's question names that ``page`` has only in its prose, and few pages at all.
+    def stated(self, page: int) -> set[str]:
+        """The terms of the fields where ``page`` states its question, and of its aliases that are not bare names."""
+        cached = self._stated_cache.get(page)
+        if cached is None:
+            fields = self._page_terms(page)
+            cached = set().union(*(fields[f] for f in STATED))
+            for alias in self.page_aliases[page]:
+                if not bare_name(alias):
+                    cached.update(self.analyze(alias))
+            self._stated_cache[page] = cached
+        return cached
 
-        A page states its question in its title, aliases, one-line answer and headings;
-        a method it names only in the prose is one it touches, not one it answers for.
+    def in_passing(self, query: Fields, page: int) -> tuple[str, ...]:
+        """English terms the query's question names that ``page`` mentions only in passing, and few pages at all.
+
+        A page states its question in its title, one-line answer, headings and the aliases
+        that word it; a method it names only in its prose, or as a bare name among its
+        aliases (there for search), is one it touches, not one it answers for.
         """
         fields = self._page_terms(page)
-        stated = set().union(*(fields[f] for f in STATED))
+        stated = self.stated(page)
+        english = [t for t in stated if t.isascii()]
         vocab = self.bm25.vocab.index
         return tuple(t for t in named_terms(query.texts.get("question", ""))
-                     if t in fields["body"] and t not in stated and self.pages_with[vocab[t]] <= PASSING_PAGES)
+                     if (t in fields["body"] or t in fields["aliases"]) and t not in stated
+                     and self.pages_with[vocab[t]] <= PASSING_PAGES and not _joined(t, english, stated))
 
     def matched_words(self, query: Fields, page: int) -> tuple[tuple[str, str], ...]:
         """Words of the query's question found in the page, rarest first, with the fields holding them.
