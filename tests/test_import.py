@@ -282,6 +282,21 @@ def test_a_method_its_page_lists_only_as_a_bare_name_alias_is_a_passing_mention(
     assert index.in_passing(both, architecture) == ()
 
 
+def test_an_abbreviation_the_page_glosses_and_a_hardware_name_are_not_passing_mentions(matcher):
+    from kb.retrieval.fields import Fields
+
+    index = matcher.index
+    # The prose says 参数服务器（Parameter Server，PS）, and the title states 参数服务器.
+    distributed = index.pages.index("distributed/distributed-training.md")
+    assert "ps" in index.stated(distributed)
+    ps = Fields("q", {"question": "推荐模型用 PS 异步训练，大模型用 ZeRO，分布式训练有哪几类做法？"})
+    assert index.in_passing(ps, distributed) == ()
+    # A100 is named only in the prose of the compute-allocation page, but names no method.
+    allocation = index.pages.index("training/compute-allocation.md")
+    gpus = Fields("q", {"question": "三个组抢一批 A100，GPU 集群的卡该怎么分？"})
+    assert index.in_passing(gpus, allocation) == ()
+
+
 def test_the_passing_mention_rule_fires_for_none_of_the_banks_own_items_on_their_pages(matcher):
     from kb.retrieval.fields import item_fields
 

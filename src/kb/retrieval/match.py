@@ -75,6 +75,8 @@ VIA_WEIGHTS = {"title": 2.0, "body": 0.3}
 STATED = ("title", "abstract", "headings")
 #: An alias of at most this many English words and nothing else is a bare name (``GloVe``, ``Ring AllReduce``).
 NAME_WORDS = 3
+#: A Chinese term glossed in brackets with its English name or abbreviation: ``参数服务器（Parameter Server，PS）``.
+_GLOSS = re.compile(r"([\u4e00-\u9fff]{2,16})[（(]([A-Za-z][A-Za-z0-9 ,，/.+-]{0,60})[）)]")
 #: A term is named in passing only if at most this many pages mention it at all.
 PASSING_PAGES = 3
 
@@ -115,6 +117,8 @@ class Terms:
         return list(self.cached(text))
 
 
+#: A term with a digit is a product, version or format (``A100``, ``fp16``), not a method a page answers for.
+_CODE = re.compile(r"\d")
 #: A number, optionally with a unit or a second number (``80g``, ``7b``, ``1.5x``, ``3x3``).
 _SIZE = re.compile(r"^\d[\d.]*(?:[a-z]{1,2}|x\d+)?$")
 
@@ -133,6 +137,11 @@ def named_terms(text: str) -> list[str]:
 def bare_name(alias: str) -> bool:
     """Whether an alias is only an English name (``GroupNorm``): a keyword for search, not a wording of a question."""
     return alias.isascii() and len(alias.split()) <= NAME_WORDS
+
+
+def _glosses(chinese: str, said: str) -> bool:
+    """Whether the Chinese run before a gloss ends with three or more characters of ``said`` (or is two of them)."""
+    return any(chinese[-n:] in said for n in range(3, len(chinese) + 1)) or (len(chinese) == 2 and chinese in said)
 
 
 def _joined(term: str, parts: Sequence[str], known) -> bool:
@@ -355,14 +364,24 @@ class Index:
         return tuple(t for t in named if t not in known and not _joined(t, [w for w in named if w != t], known))
 
     def stated(self, page: int) -> set[str]:
-        """The terms of the fields where ``page`` states its question, and of its aliases that are not bare names."""
+        """The terms where ``page`` states its question: title, one-line answer, headings, aliases not bare names.
+
+        An English name or abbreviation the page's prose gives a term it states is
+        stated too: ``PS`` where the page says ``参数服务器（Parameter Server，PS）``
+        and its title says ``参数服务器``.
+        """
         cached = self._stated_cache.get(page)
         if cached is None:
             fields = self._page_terms(page)
             cached = set().union(*(fields[f] for f in STATED))
-            for alias in self.page_aliases[page]:
-                if not bare_name(alias):
-                    cached.update(self.analyze(alias))
+            texts = self.page_docs[page].texts
+            wordings = [a for a in self.page_aliases[page] if not bare_name(a)]
+            for alias in wordings:
+                cached.update(self.analyze(alias))
+            said = normalize(" ".join([texts[f] for f in STATED] + wordings))
+            for chinese, english in _GLOSS.findall(texts["body"]):
+                if _glosses(chinese, said):
+                    cached.update(t for t in terms(english, with_words=False) if t.isascii())
             self._stated_cache[page] = cached
         return cached
 
@@ -378,7 +397,7 @@ class Index:
         english = [t for t in stated if t.isascii()]
         vocab = self.bm25.vocab.index
         return tuple(t for t in named_terms(query.texts.get("question", ""))
-                     if (t in fields["body"] or t in fields["aliases"]) and t not in stated
+                     if not _CODE.search(t) and (t in fields["body"] or t in fields["aliases"]) and t not in stated
                      and self.pages_with[vocab[t]] <= PASSING_PAGES and not _joined(t, english, stated))
 
     def matched_words(self, query: Fields, page: int) -> tuple[tuple[str, str], ...]:
