@@ -246,6 +246,17 @@ def test_sizes_and_code_written_together_are_not_unknown_terms(matcher):
     assert matcher.index.unnamed(Fields("q", {"question": "k-medoids 的 PAM 算法"})) != ()
 
 
+def test_math_in_a_question_names_no_term(matcher):
+    from kb.retrieval.fields import Fields
+    from kb.retrieval.match import named_terms
+
+    # Pages' fields leave math out, so its symbols (sumj, zj, frac) would be terms no page mentions.
+    question = r"softmax 的 $\sum_j e^{z_j}$ 为什么会溢出？$$p_i = e^{z_i}$$ 与 \(\sqrt{d_k}\)、\frac12 呢"
+    assert named_terms(question) == ["softmax"]
+    result = matcher.match([Fields("q", {"question": question})])[0]
+    assert result.unnamed == () and result.page == "dl/softmax.md" and result.verdict == "duplicate"
+
+
 def test_the_unknown_term_rule_fires_for_none_of_the_banks_own_items(matcher):
     from kb.retrieval.fields import item_fields
 

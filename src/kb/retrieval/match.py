@@ -119,18 +119,22 @@ class Terms:
 
 #: A term with a digit is a product, version or format (``A100``, ``fp16``), not a method a page answers for.
 _CODE = re.compile(r"\d")
+#: TeX: display and inline math (``$$…$$``, ``$…$``, ``\(…\)``, ``\[…\]``) and bare commands (``\frac``).
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]|\\[A-Za-z]+", re.DOTALL)
 #: A number, optionally with a unit or a second number (``80g``, ``7b``, ``1.5x``, ``3x3``).
 _SIZE = re.compile(r"^\d[\d.]*(?:[a-z]{1,2}|x\d+)?$")
 
 
 def named_terms(text: str) -> list[str]:
-    """The English words a text names (``nccl``, ``peephole``), each once, numbers and sizes left out.
+    r"""The English words a text names (``nccl``, ``peephole``), each once, numbers and sizes left out.
 
     Chinese words are not used: a colloquial rewording's own words (``装不下``,
     ``揪出来``) are missing from its page as often as a near miss's new method is.
-    Sizes (``80g``, ``13b``, ``3x3``) name no method either.
+    Sizes (``80g``, ``13b``, ``3x3``) name no method either, and neither does math
+    (``$\sum_j e^{z_j}$``, ``\frac12``): pages' fields leave their math out, so its
+    symbols would look like terms no page mentions.
     """
-    return list(dict.fromkeys(t for t in terms(text, with_words=False)
+    return list(dict.fromkeys(t for t in terms(_MATH.sub(" ", text), with_words=False)
                               if t.isascii() and " " not in t and not _SIZE.match(t) and len(t) > 1))
 
 
