@@ -32,9 +32,11 @@ among its aliases but not where it states its question (title, one-line answer,
 headings, aliases that word a question), and that few pages mention at all (``Lion``
 beside the optimizers page, ``GloVe`` beside the word2vec page, whose aliases list
 ``GloVe`` so that search finds it). Such a question usually asks about that method,
-which the page names without answering for it; a person decides. A term written from
-words the page does state (``encoder-only`` where it states ``encoder`` and ``only``)
-is stated. The rule too fires for none of the bank's own raw items.
+which the page names without answering for it; a person decides. Stated too: a term
+written from words the page states (``encoder-only`` where it states ``encoder`` and
+``only``) and an English name its prose glosses a stated Chinese term with (``PS`` in
+``参数服务器（Parameter Server，PS）``); a term with a digit (``A100``) names no method.
+The rule too fires for none of the bank's own raw items.
 """
 
 from __future__ import annotations
@@ -75,8 +77,9 @@ VIA_WEIGHTS = {"title": 2.0, "body": 0.3}
 STATED = ("title", "abstract", "headings")
 #: An alias of at most this many English words and nothing else is a bare name (``GloVe``, ``Ring AllReduce``).
 NAME_WORDS = 3
-#: A Chinese term glossed in brackets with its English name or abbreviation: ``参数服务器（Parameter Server，PS）``.
-_GLOSS = re.compile(r"([\u4e00-\u9fff]{2,16})[（(]([A-Za-z][A-Za-z0-9 ,，/.+-]{0,60})[）)]")
+#: A Chinese term glossed in full-width brackets with its English name or abbreviation:
+#: ``参数服务器（Parameter Server，PS）`` (the body field has already lost its ASCII brackets).
+_GLOSS = re.compile(r"([\u4e00-\u9fff]{2,16})（([A-Za-z][A-Za-z0-9 ,，/.+-]{0,60})）")
 #: A term is named in passing only if at most this many pages mention it at all.
 PASSING_PAGES = 3
 
