@@ -20,6 +20,8 @@ from kb.content.pages import Page, Problem, strip_fences
 
 if TYPE_CHECKING:
     from kb.retrieval.analyzer import Analyzer
+    from kb.retrieval.fields import Fields
+    from kb.retrieval.match import Index, Result
 
 #: A page duplicates another when its question scores at least this share of what it
 #: scores against itself there (and the verdict model calls the pair a duplicate).
@@ -45,6 +47,21 @@ def declared_distinct(a: Page, b: Page) -> bool:
         return {str(r) for r in page.meta.get("related") or []}
 
     return b.id in related(a) or a.id in related(b)
+
+
+def _also_asks_its_question(index: Index, query: Fields, result: Result) -> bool:
+    """Whether a page the passing-mention rule held back also names a term the other page states.
+
+    ``GCN 的原理`` beside a page that names GCN only in passing is a new question; ``word2vec、
+    GloVe 和 fastText 有什么区别`` beside the word2vec page, which lists GloVe only as a bare-name
+    alias, still asks that page's own question.
+    """
+    from kb.retrieval.match import named_terms
+
+    if not result.in_passing:
+        return False
+    named = set(named_terms(query.texts.get("question", ""))) - set(result.in_passing)
+    return bool(named & index.stated(index.pages.index(result.page)))
 
 
 def page_duplicate_problems(pages: Sequence[Page], items: Sequence[Item] = (),
@@ -80,9 +97,7 @@ def page_duplicate_problems(pages: Sequence[Page], items: Sequence[Item] = (),
     results = matcher.match(queries, skip=list(own))
     flagged: dict[tuple[int, int], str] = {}
     for k, result in enumerate(results):
-        # A duplicate the passing-mention rule held back is still one here: kb import asks a
-        # person, but the check names the page, and ``related`` is how two pages say they differ.
-        if result.verdict != "duplicate" and not result.in_passing:
+        if result.verdict != "duplicate" and not _also_asks_its_question(index, queries[k], result):
             continue
         other = index.pages.index(result.page)
         if declared_distinct(pages[k], pages[other]):
