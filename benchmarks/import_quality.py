@@ -13,6 +13,10 @@ and never tuned on:
   as not right), and the per-kind rates the issue sets as targets;
 - the same cuts on the mapping-derived calibration pairs the verdict model learns from.
 
+Then the bank's own raw items (:func:`own_items`), whose answers are as long as a real
+raw bank's (the labelled sets' are short): imported again, and each against the pages
+with itself left out.
+
 Scale: a synthetic bank of N items against a page set of M times the real pages, made
 from the real pages and items by swapping in synthetic topic terms (random CJK
 characters), so topics are as diverse as in a large bank. Each size runs in a fresh
@@ -115,6 +119,32 @@ def quality(name: str = "import_set") -> dict:
         "accuracy": (right_dup + confusion[("near-miss", "new")] + confusion[("new", "new")]) / len(items),
         "rates": rates, "cuts": (model.duplicate_at, model.new_below), "calibration": calib, "misses": misses,
     }
+
+
+def own_items() -> dict:
+    """The bank's own raw items as imports: long, seed-style answers the labelled sets lack.
+
+    ``again``: the raw files imported again as they are (each item is its own copy in the
+    bank). ``alone``: each item against the pages with itself left out of the references,
+    as the verdict model's calibration pairs see it: is its page ranked first?
+    """
+    from kb.project import Project
+    from kb.retrieval.fields import item_fields
+    from kb.retrieval.match import Matcher
+    from kb.retrieval.meaning import from_setting
+    from kb.retrieval.verdict import top_features
+
+    project = Project(ROOT)
+    matcher = Matcher.for_project(project, from_setting())
+    items = project.items
+    again = matcher.match_items(items)
+    index = matcher.index
+    s = index.score_matrices([item_fields(i) for i in index.via_items], exclude=[i.key for i in index.via_items])
+    order, _ = top_features(s)
+    return {"items": len(items),
+            "again duplicate of its page": sum((r.verdict, r.page) == ("duplicate", project.entries[i.key].page)
+                                               for i, r in zip(items, again)),
+            "merged": len(index.via_items), "alone page first": int((order[:, 0] == index.via_page_arr).sum())}
 
 
 def print_quality(q: dict) -> None:
@@ -230,6 +260,12 @@ def main() -> None:
     for k, name in enumerate(args.set or SETS):
         print("\n" * (k > 0) + "=" * 20, name, "=" * 20)
         print_quality(quality(name))
+    if not args.set:
+        o = own_items()
+        print(f"\n==================== the bank's own raw items ({o['items']}) ====================")
+        print(f"  imported again: {o['again duplicate of its page']}/{o['items']} duplicate of the page the mapping "
+              "gave them")
+        print(f"  each against the pages without itself: its page first for {o['alone page first']}/{o['merged']}")
     if args.no_scale:
         return
     print(f"\n{'items':>7} {'pages':>6} {'bank':>6} {'build s':>8} {'match s':>8} {'total s':>8} {'CPU s':>6} "

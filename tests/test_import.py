@@ -138,6 +138,65 @@ def test_kb_import_never_modifies_files(project, capsys):
     assert tree_digest(project.root) == before
 
 
+
+REMEDIES = ("过拟合可以从数据、模型和训练三方面缓解：1. **正则化**：L1/L2 正则、权重衰减限制权重的大小；"
+            "2. **Dropout**：训练时随机丢弃一部分神经元；3. **早停**：验证集损失不再下降就停止训练；"
+            "4. **数据增强**：扩充训练数据；5. **降低模型复杂度**：减少层数和参数量。")
+
+
+def test_a_long_answer_listing_remedies_does_not_outvote_the_question(matcher):
+    from kb.retrieval.fields import Fields
+
+    # No copy of the bank is consulted here (match, not match_items): only the pages decide.
+    [result] = matcher.match([Fields("q", {"question": "如何解决过拟合问题？", "answer": REMEDIES})])
+    assert result.page == "generalization/overfitting.md" and result.verdict == "duplicate"
+    assert result.same_as is None
+
+
+def test_a_copy_of_an_item_already_in_the_bank_is_a_duplicate_of_the_page_it_went_to(matcher, project, tmp_path,
+                                                                                        capsys):
+    original = next(i for i in project.items if i.title == "如何处理过拟合问题？")
+    bank = write_bank(tmp_path / "copied.txt", (original.title, original.question, original.answer),
+                      ("如何解决过拟合问题？", "如何解决过拟合问题？", REMEDIES))
+    results = matcher.match_items(parse_bank(bank))
+    for result in results:
+        assert result.verdict == "duplicate" and result.page == "generalization/overfitting.md"
+        assert result.same_as.entry.page == "generalization/overfitting.md"
+    assert results[0].same_as.key == original.key and results[0].same_as.score > 0.99
+    assert main(["--root", str(project.root), "import", str(bank)]) == 0
+    out = capsys.readouterr().out
+    assert f"same question as {original.key} in the bank" in out
+    assert "merged into docs/generalization/overfitting.md" in out
+    assert main(["--root", str(project.root), "import", "--json", str(bank)]) == 0
+    row = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert row["same_as"] == {"item": original.key, "score": results[0].same_as.score, "status": "merged",
+                              "page": "generalization/overfitting.md", "reason": None}
+
+
+def test_importing_the_banks_own_raw_items_again_puts_each_on_its_page(matcher, project):
+    results = matcher.match_items(project.items)
+    wrong = [(i.key, r.verdict, r.page) for i, r in zip(project.items, results)
+             if (r.verdict, r.page) != ("duplicate", project.entries[i.key].page)]
+    assert wrong == []
+
+
+def test_a_copy_of_an_item_set_aside_goes_to_a_person_with_the_reason(project, tmp_path):
+    import dataclasses
+
+    from kb.cli import placed
+
+    original = next(i for i in project.items if i.title == "如何处理过拟合问题？")
+    entries = dict(project.entries)
+    entries[original.key] = dataclasses.replace(entries[original.key], status="set-aside", page=None,
+                                                reason="只问“如何处理”，太宽泛")
+    others = [i for i in project.items if i.title != original.title and "过拟合" not in i.title]
+    matcher = Matcher(project.pages, [*others, original], entries, Analyzer.for_project(project.root))
+    bank = write_bank(tmp_path / "copied.txt", (original.title, original.question, original.answer))
+    [result] = matcher.match_items(parse_bank(bank))
+    assert result.verdict == "maybe" and result.same_as.key == original.key
+    assert placed(result.same_as.entry) == "set aside: 只问“如何处理”，太宽泛"
+    assert placed(None) == "not in sources/mapping.yml yet"
+
 BAD_INPUT = {  # kind: (bytes, line, message)
     "empty": (b"", 1, "文件是空的"),
     "blank": (b"\n  \n", 1, "文件是空的"),

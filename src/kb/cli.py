@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from kb.bank.dedup import THRESHOLD as DEDUP_THRESHOLD
 from kb.bank.dedup import clusters, scored_pairs
 from kb.bank.matching import item_doc
 from kb.bank.parse import BankError, Item, parse_bank
@@ -19,6 +20,7 @@ from kb.errors import KbError, UsageError
 from kb.project import Project
 
 if TYPE_CHECKING:
+    from kb.bank.mapping import Entry
     from kb.retrieval.match import Result
 
 
@@ -178,11 +180,17 @@ def cmd_import(project: Project, args) -> int:
                   f"classifier {c.classifier:.2f}{meaning}{via})"
                   f"  matched: {words}")
         target = f" docs/{result.page}" if result.verdict != "new" and result.page else ""
+        if result.same_as:
+            print(f"    same question as {result.same_as.key} in the bank (score {result.same_as.score:.2f}"
+                  f" >= {DEDUP_THRESHOLD}): {placed(result.same_as.entry)}")
         if result.unnamed:  # new by the rule, not by the score: say which page and why
             target = f" (closest docs/{result.page})"
         why = f"; no page mentions {', '.join(result.unnamed)}" if result.unnamed else ""
         if result.in_passing:  # maybe by the rule: the page names the method without answering for it
             why = f"; the page mentions {', '.join(result.in_passing)} only in passing: is that what it asks?"
+        if result.same_as:
+            why = "; decided by the bank's copy" if result.verdict == "duplicate" else \
+                "; the bank's copy is on no page yet: decide as for it"
         print(f"    -> {result.verdict}{target}  (p={result.probability:.2f}{why})")
     counts = Counter(r.verdict for r in results)
     model = matcher.model
@@ -196,13 +204,29 @@ def cmd_import(project: Project, args) -> int:
     return 0
 
 
+def placed(entry: Entry | None) -> str:
+    """Where the mapping sent a raw item, in words."""
+    if entry is None:
+        return "not in sources/mapping.yml yet"
+    if entry.status == "merged":
+        return f"merged into docs/{entry.page}"
+    if entry.status == "planned":
+        return f"planned for docs/{entry.page} (not written yet)"
+    return f"set aside: {entry.reason}"
+
+
 def import_row(path: Path, item: Item, result: Result) -> dict:
     """One item's report as a JSON-ready dict."""
+    same = result.same_as
     return {
         "file": str(path), "line": item.line, "number": item.number, "heading": item.heading,
         "verdict": result.verdict, "probability": result.probability,
         "page": result.page if result.verdict != "new" else None,
         "unnamed": list(result.unnamed), "in_passing": list(result.in_passing),
+        "same_as": same and {"item": same.key, "score": same.score,
+                             "status": same.entry.status if same.entry else "unmapped",
+                             "page": same.entry.page if same.entry else None,
+                             "reason": same.entry.reason if same.entry else None},
         "candidates": [{"page": c.page, "score": c.score, "bm25": c.bm25, "latent": c.latent,
                         "classifier": c.classifier, "meaning": c.meaning,
                         "via": c.via_key or None, "via_score": c.via,

@@ -11,7 +11,8 @@ similarity are computed:
   (``显存`` with ``OOM``) even when the query shares none with the page;
 - **which of the close pages** it is about: a classifier learned from every page's
   title, aliases, one-line answer and headings (:mod:`kb.retrieval.rerank`), so that
-  a broad page sharing many words loses to the specific one the question names;
+  a broad page sharing many words loses to the specific one the question names; a
+  query's question and answer weigh the same in it, however long the answer;
 - **sentence meaning**, only when a maintainer supplies a local sentence-embedding
   model (:mod:`kb.retrieval.meaning`): the best cosine between the question and the
   page's title, aliases and one-line answer.
@@ -37,6 +38,11 @@ written from words the page states (``encoder-only`` where it states ``encoder``
 ``only``) and an English name its prose glosses a stated Chinese term with (``PS`` in
 ``参数服务器（Parameter Server，PS）``); a term with a digit (``A100``) names no method.
 The rule too fires for none of the bank's own raw items.
+
+Before all of this, :meth:`Matcher.known` looks for the question among the raw items
+the bank already holds, with ``kb ingest``'s detector (:mod:`kb.bank.dedup`): banks copy
+each other, and a copy needs no new decision. A copy of an item merged into a page is a
+``duplicate`` of that page; a copy of one planned or set aside is ``maybe``.
 """
 
 from __future__ import annotations
@@ -293,13 +299,21 @@ class Index:
             out[rows] = best_per_page(q[rows] @ self.meaning_vectors.T, self.meaning_starts)
         return out
 
-    def classify(self, docs: Sequence[list[str]], base: np.ndarray) -> np.ndarray:
-        """Query x page: the classifier's probability over each query's best pages by ``base`` (0 elsewhere)."""
+    def classify(self, queries: Sequence[Fields], base: np.ndarray) -> np.ndarray:
+        """Query x page: the classifier's probability over each query's best pages by ``base`` (0 elsewhere).
+
+        Each field of a query (its question, its answer) weighs the same, however long:
+        the fields' TF-IDF vectors are unit length before they are added. Read as one
+        text, a raw bank's long answer that lists remedies (正则化, Dropout, 早停) outvotes
+        the question it answers (如何解决过拟合问题) and sends it to the remedies' page.
+        """
         out = np.zeros(base.shape, dtype=np.float32)
         if self.classifier is None:
             return out
         candidates = np.argsort(-base, axis=1, kind="stable")[:, :CANDIDATES]
-        p = self.classifier.probabilities(self.classifier_tfidf.transform(docs), candidates)
+        fields = [self.classifier_tfidf.transform([self.analyze(q.texts.get(f, "")) for q in queries])
+                  for f in ITEM_WEIGHTS]
+        p = self.classifier.probabilities(l2(sum(fields)).tocsr(), candidates)
         np.put_along_axis(out, candidates, p.astype(np.float32), axis=1)
         return out
 
@@ -351,7 +365,7 @@ class Index:
                     rest = self.page_latent_sum[p] - self.via_latent[k]
                     lat[r, p] = float(zq[r] @ rest) / max(1e-9, float(np.linalg.norm(rest)))
         s = {"bm25": bm, "via": via, "latent": lat}
-        s["classifier"] = self.classify(query_terms, blend(s))  # over the lexically close pages
+        s["classifier"] = self.classify(queries, blend(s))  # over the lexically close pages
         if self.meaning is not None:
             s["meaning"] = self.meaning_scores(queries)
         return {**s, "via_arg": via_arg}
@@ -434,6 +448,21 @@ class Index:
 
 
 @dataclass(frozen=True)
+class Known:
+    """A raw item of the bank that an imported item repeats, and where the mapping sent it.
+
+    Attributes:
+        key: The raw item's ``file:line``.
+        score: The raw-bank detector's score of the pair (:mod:`kb.bank.dedup`).
+        entry: The item's mapping entry (merged, planned or set aside), ``None`` if unmapped.
+    """
+
+    key: str
+    score: float
+    entry: Entry | None
+
+
+@dataclass(frozen=True)
 class Result:
     """What the matcher says about one query.
 
@@ -447,6 +476,8 @@ class Result:
         in_passing: English terms the question names that the best page mentions only in
             passing (:meth:`Index.in_passing`); when there are any, a ``duplicate`` is held
             back to ``maybe``.
+        same_as: The raw item already in the bank that asks the same question
+            (:meth:`Matcher.known`), if any: its page comes first and decides the verdict.
     """
 
     name: str
@@ -455,6 +486,7 @@ class Result:
     probability: float
     unnamed: tuple[str, ...] = ()
     in_passing: tuple[str, ...] = ()
+    same_as: Known | None = None
 
     @property
     def page(self) -> str | None:
@@ -478,26 +510,34 @@ class Matcher:
                  meaning: SentenceModel | None = None) -> None:
         self.index = Index(pages, items, entries, analyzer, meaning)
         self.model = VerdictModel().fit_from_index(self.index)
+        self.bank = list(items)
+        self.entries = entries or {}
 
     @classmethod
     def for_project(cls, project: Project, meaning: SentenceModel | None = None) -> Matcher:
         """The matcher of a :class:`~kb.project.Project` (its pages, bank, mapping and synonyms)."""
         return cls(project.pages, project.items, project.entries, Analyzer.for_project(project.root), meaning)
 
-    def match(self, queries: Sequence[Fields], skip: Sequence[int] | None = None) -> list[Result]:
+    def match(self, queries: Sequence[Fields], skip: Sequence[int] | None = None,
+              known: Sequence[Known | None] | None = None) -> list[Result]:
         """Candidates and a verdict for every query.
 
         Args:
             queries: Query documents (``question`` and ``answer`` fields).
             skip: Per query, a page index never to propose (the query page itself), or ``-1``.
+            known: Per query, the raw item of the bank it repeats (:meth:`known`), or ``None``.
         """
         if not queries:
             return []
+        known = list(known) if known is not None else [None] * len(queries)
         if not self.index.pages:
-            return [Result(q.name, (), "new", 0.0) for q in queries]
+            return [Result(q.name, (), "maybe" if k else "new", 0.0, same_as=k) for q, k in zip(queries, known)]
         mask = np.asarray(skip, dtype=np.int64) if skip is not None else None
+        column = {rel: p for p, rel in enumerate(self.index.pages)}
+        merged = [column.get(k.entry.page, -1) if k and k.entry and k.entry.status == "merged" else -1
+                  for k in known]
         s = self.index.score_matrices(queries)
-        order, x = top_features(s, mask=mask)
+        order, x = top_features(s, mask=mask, first=np.asarray(merged, dtype=np.int64))
         combined = blend(s)
         verdicts = self.model.verdicts(x)
         out = []
@@ -514,6 +554,12 @@ class Matcher:
                     round(float(s["classifier"][r, p]), 3),
                     round(float(s["meaning"][r, p]), 3) if "meaning" in s else None))
             label, unnamed, passing = verdicts[r].label, (), ()
+            if known[r] is not None:
+                # The bank already holds this question: where its copy went decides. A copy
+                # merged into a page duplicates it; one planned or set aside goes to a person.
+                out.append(Result(query.name, tuple(cands), "duplicate" if merged[r] >= 0 else "maybe",
+                                  verdicts[r].probability, same_as=known[r]))
+                continue
             if label != "new" and cands:
                 unnamed = self.index.unnamed(query)
                 if unnamed:
@@ -527,7 +573,25 @@ class Matcher:
 
     def match_items(self, items: Sequence[Item]) -> list[Result]:
         """:meth:`match` for raw items of a new bank."""
-        return self.match([item_fields(i) for i in items])
+        return self.match([item_fields(i) for i in items], known=self.known(items))
+
+    def known(self, items: Sequence[Item]) -> list[Known | None]:
+        """Per item, the raw item of the bank that asks the same question, or ``None``.
+
+        Banks copy each other: an item that the raw-bank detector of ``kb ingest``
+        (:mod:`kb.bank.dedup`, character n-grams of question and answer) pairs with one the
+        mapping has already placed needs no new decision, whatever the pages say. Without
+        this, a copy of "如何处理过拟合问题？" whose answer lists remedies ranks the
+        regularization page first.
+        """
+        from kb.bank.dedup import THRESHOLD, best_matches
+        from kb.bank.matching import item_doc
+
+        if not self.bank or not items:
+            return [None] * len(items)
+        best = best_matches([item_doc(i) for i in items], [item_doc(i) for i in self.bank])
+        return [Known(self.bank[b].key, score, self.entries.get(self.bank[b].key)) if score >= THRESHOLD else None
+                for b, score in best]
 
     def match_pages(self) -> list[Result]:
         """Every indexed page matched against the others (for the near-duplicate check)."""

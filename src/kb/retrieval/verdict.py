@@ -46,6 +46,8 @@ BLEND = {"bm25": 0.5, "via": 0.2, "latent": 0.3, "classifier": 1.0, "meaning": 1
 SCORES = ("bm25", "via", "latent")
 FEATURES = (*SCORES, "lead", "latent_lead")
 OPTIONAL = ("meaning",)
+#: Scores left out of the leads (see :func:`top_features`).
+LEAD_SKIPS = ("classifier",)
 
 
 @dataclass(frozen=True)
@@ -61,30 +63,42 @@ def blend(s: dict[str, np.ndarray]) -> np.ndarray:
     return sum(w * s[name] for name, w in BLEND.items() if name in s)
 
 
-def top_features(s: dict[str, np.ndarray], mask: np.ndarray | None = None
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def top_features(s: dict[str, np.ndarray], mask: np.ndarray | None = None,
+                 first: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per query: the order of pages (best first) and the feature row of the best page.
+
+    The leads are over the best other page by the lexical and latent scores alone
+    (:data:`LEAD_SKIPS` left out): the page classifier picks among close pages, and its
+    probabilities are as sharp for a question none of them answers as for one that one
+    of them does, so a lead that counted them would say "same question" for both.
 
     Args:
         s: Named query x page score matrices (:meth:`kb.retrieval.match.Index.score_matrices`).
         mask: Per query, a page to leave out (``-1``: none).
+        first: Per query, a page to put first whatever its score (``-1``: none).
     """
-    lat = s["latent"]
     score = blend(s)
+    lexical = blend({name: m for name, m in s.items() if name not in LEAD_SKIPS})
     if mask is not None:
         rows = np.flatnonzero(mask >= 0)
         score[rows, mask[rows]] = -np.inf
+    if first is not None:
+        chosen = np.flatnonzero(first >= 0)
+        score[chosen, first[chosen]] = np.inf
     order = np.argsort(-score, axis=1, kind="stable")
     r = np.arange(len(score))
     first = order[:, 0]
-    second = order[:, 1] if score.shape[1] > 1 else order[:, 0]
-    lat_other = lat.copy()
-    lat_other[r, first] = -np.inf
-    if mask is not None:
-        lat_other[rows, mask[rows]] = -np.inf
-    best_other_lat = lat_other.max(axis=1) if score.shape[1] > 1 else lat[r, first]
-    x = np.column_stack([*(s[name][r, first] for name in SCORES),
-                         score[r, first] - score[r, second], lat[r, first] - best_other_lat,
+
+    def lead(m: np.ndarray) -> np.ndarray:
+        if m.shape[1] < 2:
+            return np.zeros(len(m))
+        others = m.copy()
+        others[r, first] = -np.inf
+        if mask is not None:
+            others[rows, mask[rows]] = -np.inf
+        return m[r, first] - others.max(axis=1)
+
+    x = np.column_stack([*(s[name][r, first] for name in SCORES), lead(lexical), lead(s["latent"]),
                          *(s[name][r, first] for name in OPTIONAL if name in s)])
     return order, x
 
