@@ -327,6 +327,9 @@ def test_sizes_and_code_written_together_are_not_unknown_terms(matcher):
     assert "modelstatedict" in named_terms(question)  # the analyzer joins the identifier's parts
     assert matcher.index.unnamed(Fields("q", {"question": question})) == ()
     assert matcher.index.unnamed(Fields("q", {"question": "k-medoids 的 PAM 算法"})) != ()
+    # A known name with its version or size written on is known; an unknown one stays unknown.
+    assert matcher.index.unnamed(Fields("q", {"question": "ResNet50 预训练模型冻住还是全调？GPT4 呢"})) == ()
+    assert matcher.index.unnamed(Fields("q", {"question": "Jamba2 的混合层怎么排"})) == ("jamba2",)
 
 
 def test_math_in_a_question_names_no_term(matcher):

@@ -130,6 +130,8 @@ class Terms:
 _CODE = re.compile(r"\d")
 #: TeX: display and inline math (``$$…$$``, ``$…$``, ``\(…\)``, ``\[…\]``) and bare commands (``\frac``).
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]|\\[A-Za-z]+", re.DOTALL)
+#: The version or size written onto a name: ``resnet50`` -> ``resnet``, ``llama2`` -> ``llama``.
+_VERSIONED = re.compile(r"(?<=[a-z]{3})\d[\da-z]*$")
 #: A number, optionally with a unit or a second number (``80g``, ``7b``, ``1.5x``, ``3x3``).
 _SIZE = re.compile(r"^\d[\d.]*(?:[a-z]{1,2}|x\d+)?$")
 
@@ -381,8 +383,10 @@ class Index:
         """The English terms the query's question names and no page mentions anywhere."""
         known = self.bm25.vocab.index  # every term of every page field
         named = named_terms(query.texts.get("question", ""))
-        # ``model.state_dict()`` also gives ``modelstatedict``: a joined form of known parts is known.
-        return tuple(t for t in named if t not in known and not _joined(t, [w for w in named if w != t], known))
+        # ``model.state_dict()`` also gives ``modelstatedict``: a joined form of known parts is known,
+        # and so is a known name with a version or size written on (``resnet50``, ``gpt4``).
+        return tuple(t for t in named if t not in known and not _joined(t, [w for w in named if w != t], known)
+                     and _VERSIONED.sub("", t) not in known)
 
     def stated(self, page: int) -> set[str]:
         """The terms where ``page`` states its question: title, one-line answer, headings, aliases not bare names.
