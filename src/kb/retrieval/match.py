@@ -57,7 +57,10 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as l2
 
+from kb.bank.dedup import THRESHOLD as DEDUP_THRESHOLD
+from kb.bank.dedup import best_matches
 from kb.bank.mapping import Entry
+from kb.bank.matching import item_doc
 from kb.bank.parse import Item
 from kb.content.pages import Page, page_rel
 from kb.retrieval.analyzer import Analyzer, _compact, normalize, term_weight, terms
@@ -588,13 +591,10 @@ class Matcher:
         this, a copy of "如何处理过拟合问题？" whose answer lists remedies ranks the
         regularization page first.
         """
-        from kb.bank.dedup import THRESHOLD, best_matches
-        from kb.bank.matching import item_doc
-
         if not self.bank or not items:
             return [None] * len(items)
         best = best_matches([item_doc(i) for i in items], [item_doc(i) for i in self.bank])
-        return [Known(self.bank[b].key, score, self.entries.get(self.bank[b].key)) if score >= THRESHOLD else None
+        return [Known(self.bank[b].key, score, self.entries.get(self.bank[b].key)) if score >= DEDUP_THRESHOLD else None
                 for b, score in best]
 
     def match_pages(self) -> list[Result]:

@@ -33,14 +33,10 @@ if TYPE_CHECKING:
 
 #: Cut points used when the bank is too small to calibrate on (probability).
 DUPLICATE_AT, NEW_BELOW = 0.55, 0.4
-#: Share of the calibration negatives that may be called duplicates: two thirds of the issue's
-#: budget for near misses (1/8). A calibration negative is a question whose page is missing,
-#: matched to a neighbour; a near miss asks a different question of the right page, which is
-#: harder to tell, so the same budget let a third of the labelled near misses through.
-#: Chosen on the tuning set and holdouts 1-10: of the budgets under which most calibration
-#: positives still pass, the one under which most of those sets meet all four import targets
-#: at once (1/8: 1 of 11, 1/12: 4; 1/16: 5, but 49.7% of positives pass). Holdouts 11-13,
-#: written before it was chosen, then meet them in 2 of 3 (1/8: 0). See README "导入新题库".
+#: Share of the calibration negatives that may be called duplicates, tighter than the issue's
+#: 1/8 for near misses: a calibration negative is a question whose page is missing, matched to
+#: a neighbour, which is easier to tell than another question of the right page. Chosen on the
+#: tuning set and holdouts 1-10; README "导入新题库" gives what each budget does there.
 NEGATIVE_BUDGET = 1 / 12
 #: Share of the calibration pairs that may fall between the cuts (``maybe``).
 MAYBE_BUDGET = 0.10
