@@ -27,7 +27,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -69,7 +69,9 @@ _ASCII = r"[a-z0-9]+(?:[-_.+'][a-z0-9]+)*"
 _HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
 _RUN = re.compile(f"({_ASCII})|({_HAN})")
 _ASCII_PART = re.compile(r"[a-z0-9]+")
-_MAX_STOP = max(map(len, STOP_PHRASES))
+#: The default stop phrases as one pattern, longest first: at each position the longest one
+#: starting there wins, as in :func:`pieces`' general loop (the same cut, in C).
+_STOP_SPLIT = re.compile("|".join(map(re.escape, sorted(STOP_PHRASES, key=len, reverse=True))))
 #: Longest CJK word taken from jieba or looked up in the index vocabulary.
 MAX_WORD = 8
 
@@ -152,7 +154,9 @@ def pieces(run: str, stop: frozenset[str] | set[str] = STOP_PHRASES, longest: in
         The non-empty pieces between stop phrases, in order; the longest stop phrase
         starting at a position wins (``怎么办`` before ``怎么``).
     """
-    longest = longest or (_MAX_STOP if stop is STOP_PHRASES else max(map(len, stop), default=1))
+    if stop is STOP_PHRASES:
+        return [p for p in _STOP_SPLIT.split(run) if p]
+    longest = longest or max(map(len, stop), default=1)
     out, start, i = [], 0, 0
     while i < len(run):
         for n in range(min(longest, len(run) - i), 0, -1):
@@ -209,7 +213,14 @@ def words(piece: str) -> list[str]:
     """
     if len(piece) < 3:
         return []
-    return [w for w in _jieba().cut(piece, HMM=False) if 3 <= len(w) <= MAX_WORD]
+    return list(_words(piece))
+
+
+@lru_cache(maxsize=200_000)
+def _words(piece: str) -> tuple[str, ...]:
+    # Memoised: pieces repeat across pages and items, and cutting is most of the time an index
+    # takes to build. Adding a jieba word clears it (see Analyzer._patterns).
+    return tuple(w for w in _jieba().cut(piece, HMM=False) if 3 <= len(w) <= MAX_WORD)
 
 
 def terms(text: str, *, with_words: bool = True) -> list[str]:
@@ -371,6 +382,7 @@ class Analyzer:
                 for phrase in group:
                     if len(phrase) >= 3 and not phrase.isascii() and " " not in phrase:
                         jieba.add_word(normalize(phrase))
+            _words.cache_clear()
         return out
 
     def expand(self, text: str) -> list[str]:
