@@ -2,10 +2,11 @@
 
 Run:  .venv/bin/python benchmarks/import_quality.py [--set NAME] [--scale 1000:1 10000:10] [--no-scale]
 
-Quality, on each labelled set (:data:`SETS`): ``tests/fixtures/import_set.txt`` (labels
-in ``import_labels.yml``), written before any tuning and tuned on since, and every holdout
-``import_holdout*.txt`` there (``*_labels.yml``), each written before the changes it checks
-and never tuned on:
+Quality, on each labelled set of ``sources/labelled/`` (:data:`SETS`): ``import_set.txt``
+(labels in ``import_set.yml``), written before any tuning and tuned on since, and every
+holdout ``import_holdout*.txt`` (``import_holdout*.yml``), each written before the changes
+it checks and never tuned on. ``kb import`` learns from every labelled set; each set here
+is measured with a matcher that learned from all the others but not from it:
 
 - the confusion of kind (rewording / near-miss / new) against verdict; a ``duplicate``
   of a rewording counts as right only when it names the labelled page;
@@ -21,14 +22,17 @@ Scale: a synthetic bank of N items against a page set of M times the real pages,
 from the real pages and items by swapping in synthetic topic terms (random CJK
 characters), so topics are as diverse as in a large bank. Each size runs in a fresh
 subprocess so its peak memory (max RSS) is its own. Reported: wall time of building the
-matcher (index, latent space, verdict model trained on the enlarged mapping) and of
-matching every item, the process's CPU time, the machine's load, and peak memory.
+matcher (index, latent space, verdict model trained on the enlarged mapping and on the
+labelled sets, their pages renamed to the first copies) and of matching every item, the
+process's CPU time, the machine's load, and peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
+import functools
 import json
 import os
 import random
@@ -50,48 +54,61 @@ TARGETS = {"rewording duplicate of the right page": (">=", 0.90),
            "maybe, of all items": ("<=", 0.15)}
 
 
-FIXTURES = ROOT / "tests" / "fixtures"
+LABELLED = ROOT / "sources" / "labelled"
 
 
-def _holdout_number(labels: Path) -> int:
-    digits = labels.name[len("import_holdout"):-len("_labels.yml")]
-    return int(digits or 1)
+def _holdout_number(bank: Path) -> int:
+    return int(bank.stem[len("import_holdout"):] or 1)
 
 
-#: Labelled sets (name -> labels file), found in ``tests/fixtures``: the first written before
-#: any tuning and used to tune; the holdouts written later, each before the changes it
-#: checks, and never tuned on.
-SETS = {"import_set": "import_labels.yml",
-        **{p.name[:-len("_labels.yml")]: p.name
-           for p in sorted(FIXTURES.glob("import_holdout*_labels.yml"), key=_holdout_number)}}
+#: Labelled sets by name: the first written before any tuning and used to tune; the holdouts
+#: written later, each before the changes it checks, and never tuned on.
+SETS = ["import_set", *(p.stem for p in sorted(LABELLED.glob("import_holdout*.txt"), key=_holdout_number))]
 
 
-def quality(name: str = "import_set") -> dict:
-    """Run ``kb import``'s core on one labelled set; return the measured rates."""
-    import yaml
-
-    from kb.bank.parse import parse_bank
+@functools.lru_cache(maxsize=1)
+def shared() -> tuple:
+    """The project, its matcher, the mapping's pairs and each labelled set's feature rows (built once)."""
     from kb.project import Project
     from kb.retrieval.match import Matcher
     from kb.retrieval.meaning import from_setting
+    from kb.retrieval.verdict import example_pairs, mapping_pairs
 
     project = Project(ROOT)
-    items = parse_bank(FIXTURES / f"{name}.txt")
-    labels = yaml.safe_load((FIXTURES / SETS[name]).read_text(encoding="utf-8"))["items"]
-    matcher = Matcher.for_project(project, from_setting())
+    matcher = Matcher.for_project(project, from_setting(), labelled=[])
+    rows = {s.name: example_pairs(matcher.index, matcher.examples([s])) for s in project.labelled}
+    return project, matcher, mapping_pairs(matcher.index), rows
+
+
+def quality(name: str = "import_set") -> dict:
+    """Run ``kb import``'s core on one labelled set, the verdict model learned from all others; return the rates.
+
+    The model is what :class:`~kb.retrieval.match.Matcher` trains for ``kb import``, with
+    this set's rows left out of its examples (the index is the same, so it is built once).
+    """
+    import numpy as np
+
+    from kb.retrieval.verdict import VerdictModel
+
+    project, matcher, pairs, rows = shared()
+    measured = next(s for s in project.labelled if s.name == name)
+    others = [s for s in project.labelled if s.name != name]
+    matcher.model = VerdictModel().fit(pairs, (np.vstack([rows[s.name][0] for s in others]),
+                                               np.concatenate([rows[s.name][1] for s in others])))
+    labelled = measured.labelled_items()
+    items = [item for item, _ in labelled]
     results = matcher.match_items(items)
     confusion: Counter = Counter()
     misses = []
-    for item, result in zip(items, results):
-        label = labels[item.line]
-        kind, verdict = label["kind"], result.verdict
-        if verdict == "duplicate" and kind == "rewording" and result.page != label["page"]:
+    for (item, label), result in zip(labelled, results):
+        kind, verdict = label.kind, result.verdict
+        if verdict == "duplicate" and kind == "rewording" and result.page != label.page:
             verdict = "wrong page"
         confusion[(kind, verdict)] += 1
         right = verdict == "duplicate" if kind == "rewording" else verdict == "new"
         if not right:
             misses.append(f"  {kind:9} -> {verdict:10} p={result.probability:.2f} "
-                          f"top={result.page} want={label.get('page', 'new')}  {item.title}")
+                          f"top={result.page} want={label.page if kind == 'rewording' else 'new'}  {item.title}")
     n = {k: sum(confusion[(k, v)] for v in VERDICTS) for k in KINDS}
     said_dup = sum(confusion[(k, v)] for k in KINDS for v in ("duplicate", "wrong page"))
     right_dup = confusion[("rewording", "duplicate")]
@@ -113,8 +130,8 @@ def quality(name: str = "import_set") -> dict:
         "negatives maybe": float(((p[y == 0] >= model.new_below) & (p[y == 0] < model.duplicate_at)).mean()),
     }
     return {
-        "set": name, "items": len(items), "per_kind": n, "confusion": {f"{k}|{v}": confusion[(k, v)] for k in KINDS
-                                                          for v in VERDICTS},
+        "set": name, "items": len(items), "learned_from": [s.name for s in others], "per_kind": n,
+        "confusion": {f"{k}|{v}": confusion[(k, v)] for k in KINDS for v in VERDICTS},
         "duplicate_precision": right_dup / max(1, said_dup), "duplicate_recall": right_dup / n["rewording"],
         "accuracy": (right_dup + confusion[("near-miss", "new")] + confusion[("new", "new")]) / len(items),
         "rates": rates, "cuts": (model.duplicate_at, model.new_below), "calibration": calib, "misses": misses,
@@ -149,8 +166,9 @@ def own_items() -> dict:
 
 def print_quality(q: dict) -> None:
     """Print :func:`quality`'s result as tables."""
-    print(f"labelled set tests/fixtures/{q['set']}.txt: {q['items']} items "
+    print(f"labelled set sources/labelled/{q['set']}.txt: {q['items']} items "
           + ", ".join(f"{n} {k}" for k, n in q["per_kind"].items()))
+    print(f"verdict model learned from the mapping and {len(q['learned_from'])} other labelled sets, not this one")
     print(f"cuts (calibrated on the mapping): duplicate at p >= {q['cuts'][0]:.2f}, new below {q['cuts'][1]:.2f}")
     print(f"\n{'kind':10}" + "".join(f"{v:>12}" for v in VERDICTS))
     for k in KINDS:
@@ -216,6 +234,17 @@ def synthetic(items_n: int, page_factor: int, seed: int = 0):
     return pages, bank, entries, new, project
 
 
+def first_copies(sets: list) -> list:
+    """The labelled sets with each page they name renamed to its first synthetic copy (``topic/c0-page.md``)."""
+    out = []
+    for found in sets:
+        clone = copy.copy(found)
+        clone.labels = {line: dataclasses.replace(label, page=label.page and label.page.replace("/", "/c0-", 1))
+                        for line, label in found.labels.items()}
+        out.append(clone)
+    return out
+
+
 def run_one(items_n: int, page_factor: int) -> dict:
     """One scale measurement (run in its own process)."""
     from kb.retrieval.analyzer import Analyzer
@@ -224,7 +253,8 @@ def run_one(items_n: int, page_factor: int) -> dict:
 
     pages, bank, entries, new, project = synthetic(items_n, page_factor)
     start = time.perf_counter()
-    matcher = Matcher(pages, bank, entries, Analyzer.for_project(project.root), from_setting())
+    matcher = Matcher(pages, bank, entries, Analyzer.for_project(project.root), from_setting(),
+                      first_copies(project.labelled))
     built = time.perf_counter()
     results = matcher.match_items(new)
     done = time.perf_counter()

@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from conftest import ROOT
 from kb.bank.matching import PAGE_RATIO, page_duplicate_problems
@@ -19,7 +18,7 @@ from kb.retrieval.match import Matcher
 from kb.retrieval.verdict import MAYBE_BUDGET, NEGATIVE_BUDGET
 from kb.scaffold import SCAFFOLD
 
-FIXTURES = ROOT / "tests" / "fixtures"
+LABELLED = ROOT / "sources" / "labelled"
 
 
 @pytest.fixture(scope="module")
@@ -37,17 +36,24 @@ def tree_digest(root: Path) -> dict[str, str]:
     return out
 
 
-def test_labelled_import_set_has_the_kinds_and_spread_it_promises():
-    items = parse_bank(FIXTURES / "import_set.txt")
-    labels = yaml.safe_load((FIXTURES / "import_labels.yml").read_text(encoding="utf-8"))["items"]
-    assert sorted(labels) == sorted(i.line for i in items), "every item is labelled, every label is an item"
-    kinds = [labels[i.line]["kind"] for i in items]
-    assert len(items) >= 60
+def labelled_set(project, name):
+    return next(s for s in project.labelled if s.name == name)
+
+
+def test_the_labelled_sets_read_without_a_problem(project):
+    assert project.labelled_problems == []
+    assert {s.name for s in project.labelled} == {"import_set", *HOLDOUTS}
+
+
+def test_labelled_import_set_has_the_kinds_and_spread_it_promises(project):
+    tuning = labelled_set(project, "import_set")
+    assert sorted(tuning.labels) == sorted(i.line for i in tuning.items), "every item is labelled"
+    kinds = [label.kind for _, label in tuning.labelled_items()]
+    assert len(tuning.items) >= 60
     assert kinds.count("rewording") >= 30 and kinds.count("near-miss") >= 12 and kinds.count("new") >= 18
-    pages = [labels[i.line].get("page") or labels[i.line].get("near") for i in items]
-    for page in filter(None, pages):
-        assert (ROOT / "docs" / page).is_file(), page
-    reworded_topics = {labels[i.line]["page"].split("/")[0] for i in items if labels[i.line]["kind"] == "rewording"}
+    for label in tuning.labels.values():
+        assert label.page is None or (ROOT / "docs" / label.page).is_file(), label.page
+    reworded_topics = {label.page.split("/")[0] for label in tuning.labels.values() if label.kind == "rewording"}
     assert reworded_topics >= {t for t in TOPICS if any((ROOT / "docs" / t).glob("*.md"))} - {"ml", "dl", "transformer"}
 
 
@@ -56,20 +62,14 @@ HOLDOUTS = {"import_holdout": (16, 8, 8), "import_holdout2": (24, 10, 12),
             **{f"import_holdout{n}": (20, 8, 12) for n in range(3, 14)}}
 
 
-def test_every_labelled_holdout_in_the_fixtures_is_checked_here():
-    assert {p.name[:-len("_labels.yml")] for p in FIXTURES.glob("import_holdout*_labels.yml")} == set(HOLDOUTS)
-
-
 @pytest.mark.parametrize(("name", "counts"), HOLDOUTS.items())
-def test_holdout_set_labels_every_item_and_names_real_pages(name, counts):
-    items = parse_bank(FIXTURES / f"{name}.txt")
-    labels = yaml.safe_load((FIXTURES / f"{name}_labels.yml").read_text(encoding="utf-8"))["items"]
-    assert sorted(labels) == sorted(i.line for i in items), "every item is labelled, every label is an item"
-    kinds = [labels[i.line]["kind"] for i in items]
+def test_holdout_set_labels_every_item_and_names_real_pages(project, name, counts):
+    holdout = labelled_set(project, name)
+    assert sorted(holdout.labels) == sorted(i.line for i in holdout.items), "every item is labelled"
+    kinds = [label.kind for label in holdout.labels.values()]
     assert (kinds.count("rewording"), kinds.count("near-miss"), kinds.count("new")) == counts
-    for label in labels.values():
-        page = label.get("page") or label.get("near")
-        assert page is None or (ROOT / "docs" / page).is_file(), page
+    for label in holdout.labels.values():
+        assert label.page is None or (ROOT / "docs" / label.page).is_file(), label.page
 
 
 def test_page_fields_leave_out_the_follow_up_questions(project):
@@ -111,7 +111,7 @@ def test_verdict_cuts_are_calibrated_within_their_budgets(matcher):
 
 
 def test_kb_import_prints_three_candidates_matched_words_and_a_verdict(project, capsys):
-    assert main(["--root", str(project.root), "import", str(FIXTURES / "import_set.txt")]) == 0
+    assert main(["--root", str(project.root), "import", str(LABELLED / "import_set.txt")]) == 0
     out = capsys.readouterr().out
     first = out.split("import_set.txt:11")[0]
     assert first.count("\n    1. docs/") == 1 and "\n    3. docs/" in first and "matched: " in first
@@ -120,9 +120,9 @@ def test_kb_import_prints_three_candidates_matched_words_and_a_verdict(project, 
 
 
 def test_kb_import_json_gives_one_object_per_item(project, capsys):
-    assert main(["--root", str(project.root), "import", "--json", str(FIXTURES / "import_set.txt")]) == 0
+    assert main(["--root", str(project.root), "import", "--json", str(LABELLED / "import_set.txt")]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert len(rows) == len(parse_bank(FIXTURES / "import_set.txt"))
+    assert len(rows) == len(parse_bank(LABELLED / "import_set.txt"))
     row = rows[2]
     assert row["verdict"] in ("duplicate", "maybe", "new") and 0 <= row["probability"] <= 1
     fields = {"page", "score", "bm25", "latent", "classifier", "matched"}
@@ -132,8 +132,8 @@ def test_kb_import_json_gives_one_object_per_item(project, capsys):
 
 def test_kb_import_never_modifies_files(project, capsys):
     before = tree_digest(project.root)
-    assert main(["--root", str(project.root), "import", str(FIXTURES / "import_set.txt")]) == 0
-    assert main(["--root", str(project.root), "import", "--json", str(FIXTURES / "import_set.txt")]) == 0
+    assert main(["--root", str(project.root), "import", str(LABELLED / "import_set.txt")]) == 0
+    assert main(["--root", str(project.root), "import", "--json", str(LABELLED / "import_set.txt")]) == 0
     capsys.readouterr()
     assert tree_digest(project.root) == before
 

@@ -16,8 +16,7 @@ from kb.retrieval.fields import item_fields
 from kb.retrieval.match import Matcher
 from kb.retrieval.meaning import ENV, MeaningModelError, SentenceModel, best_per_page, from_setting
 
-FIXTURES = ROOT / "tests" / "fixtures"
-HOLDOUT = FIXTURES / "import_holdout.txt"
+HOLDOUT = ROOT / "sources" / "labelled" / "import_holdout.txt"
 
 
 @pytest.fixture(scope="module")
@@ -162,5 +161,8 @@ def test_the_readme_sentence_model_commands_run_as_written():
         out += result.stdout
     assert "Sentence model: /tmp/m3e/embedding/m3e-small" in out and ", meaning " in out
     rates = re.findall(r"rewording duplicate of the right page +([\d.]+)%", out)
-    sets = list((ROOT / "tests" / "fixtures").glob("import_*labels.yml"))
-    assert len(rates) == len(sets) and min(map(float, rates)) >= 85.0, rates  # one per labelled set
+    sets = list((ROOT / "sources" / "labelled").glob("*.yml"))
+    assert len(rates) == len(sets), rates  # one per labelled set
+    rates = [float(r) for r in rates]
+    # A model that is wired in wrongly (or not at all) finds far fewer; README gives each set's rate.
+    assert sum(rates) / len(rates) >= 90.0 and min(rates) >= 75.0, rates

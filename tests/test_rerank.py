@@ -3,19 +3,14 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
-import yaml
 
-from conftest import ROOT
-from kb.bank.parse import parse_bank
 from kb.retrieval import verdict
 from kb.retrieval.fields import item_fields
 from kb.retrieval.match import Matcher
 from kb.retrieval.rerank import PageClassifier, page_texts
 
-FIXTURES = ROOT / "tests" / "fixtures"
-#: The labelled import sets and their labels.
-SETS = {"import_set": "import_labels.yml", "import_holdout": "import_holdout_labels.yml",
-        "import_holdout2": "import_holdout2_labels.yml"}
+#: The labelled import sets whose rewordings are measured here.
+SETS = ("import_set", "import_holdout", "import_holdout2")
 
 
 @pytest.fixture(scope="module")
@@ -66,15 +61,15 @@ def test_a_page_trains_on_its_title_each_alias_its_answer_and_headings_not_its_p
     assert page_texts(fields, ["别名一", "别名二"]) == ["T", "别名一", "别名二", "A", "H1 H2"]
 
 
-def test_the_classifier_puts_more_rewordings_first_on_their_own_page(matcher, monkeypatch):
+def test_the_classifier_puts_more_rewordings_first_on_their_own_page(project, matcher, monkeypatch):
     # Broad pages (evaluation in general, NLP applications) win some rewordings on shared words alone.
     queries, want = [], []
-    for name, label_file in SETS.items():
-        labels = yaml.safe_load((FIXTURES / label_file).read_text(encoding="utf-8"))["items"]
-        for item in parse_bank(FIXTURES / f"{name}.txt"):
-            if labels[item.line]["kind"] == "rewording":
-                queries.append(item_fields(item))
-                want.append(labels[item.line]["page"])
+    for found in project.labelled:
+        if found.name in SETS:
+            for item, label in found.labelled_items():
+                if label.kind == "rewording":
+                    queries.append(item_fields(item))
+                    want.append(label.page)
     s = matcher.index.score_matrices(queries)
 
     def right(weights: dict[str, float]) -> int:

@@ -165,6 +165,8 @@ def cmd_import(project: Project, args) -> int:
     except BankError as exc:  # name the file as the maintainer typed it
         raise BankError(str(args.file), exc.line, exc.message) from None
     matcher = Matcher.for_project(project, from_setting(args.meaning_model))
+    for problem in project.labelled_problems:  # such a label is left out, not silently
+        print(f"{problem}（这条标注没有用来训练判定；`kb check` 列出全部问题）", file=sys.stderr)
     results = matcher.match_items(new)
     if args.json:
         for item, result in zip(new, results):
@@ -197,7 +199,8 @@ def cmd_import(project: Project, args) -> int:
     print(f"\n{len(new)} items: {counts['duplicate']} duplicate, {counts['maybe']} maybe, {counts['new']} new "
           f"(duplicate at p >= {model.duplicate_at:.2f}, new below {model.new_below:.2f}; "
           f"calibrated on {0 if model.calibration is None else len(model.calibration[1])} "
-          "mapping-derived pairs). Nothing was changed.")
+          f"mapping-derived pairs; learned also from {model.labelled} labelled imports in sources/labelled/). "
+          "Nothing was changed.")
     used = matcher.index.meaning
     print(f"Sentence model: {used.path}" if used else
           "Sentence model: none (lexical matching; --meaning-model DIR adds one, see CONTRIBUTING).")

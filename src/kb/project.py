@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from kb.bank.labelled import LabelledSet, load_labelled, page_problems
 from kb.bank.mapping import Entry, load_mapping
 from kb.bank.parse import Item, parse_bank
 from kb.content.pages import Page, Problem, load_pages
@@ -14,7 +15,7 @@ from kb.errors import ProjectNotFoundError
 
 @dataclass
 class Project:
-    """A kb checkout: ``docs/``, ``sources/raw/*.txt`` and ``sources/mapping.yml``.
+    """A kb checkout: ``docs/``, ``sources/raw/*.txt``, ``sources/mapping.yml`` and ``sources/labelled/``.
 
     Attributes:
         root: The repository root (the folder holding ``mkdocs.yml``).
@@ -46,6 +47,11 @@ class Project:
     def mapping_path(self) -> Path:
         """The reviewed mapping file."""
         return self.root / "sources" / "mapping.yml"
+
+    @property
+    def labelled_dir(self) -> Path:
+        """The folder of labelled import sets (:mod:`kb.bank.labelled`)."""
+        return self.root / "sources" / "labelled"
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the root, for messages."""
@@ -84,3 +90,19 @@ class Project:
     def pages(self) -> list[Page]:
         """Every question page."""
         return load_pages(self.docs)
+
+    @cached_property
+    def _labelled(self) -> tuple[list[LabelledSet], list[Problem]]:
+        shown = self.relative(self.labelled_dir)
+        sets, problems = load_labelled(self.labelled_dir, shown)
+        return sets, problems + page_problems(sets, self.docs, shown)
+
+    @property
+    def labelled(self) -> list[LabelledSet]:
+        """The labelled import sets (their valid labels only)."""
+        return self._labelled[0]
+
+    @property
+    def labelled_problems(self) -> list[Problem]:
+        """Problems of the labelled import sets' files, and labels naming a page the site lacks."""
+        return self._labelled[1]

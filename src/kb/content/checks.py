@@ -323,6 +323,7 @@ def check_project(project: Project, *, duplicates: bool = True) -> list[Problem]
     items = project.items
     entries = project.entries
     problems += coverage_problems(items, entries, project.docs, project.relative(project.mapping_path))
+    problems += project.labelled_problems
     by_page = pages_sources(entries)
     ids = {p.id for p in project.pages}
     for page in project.pages:

@@ -27,6 +27,8 @@ SKIPPED_SECTIONS = ("面试追问", "代码")
 #: Marks an unwritten line of a page scaffolded by ``kb new``.
 PLACEHOLDER = "TODO(kb new)"
 _MARKUP = re.compile(r"[`*_>|#\[\]()!]|\$[^$]*\$|https?://\S+")
+#: TeX: display and inline math (``$$…$$``, ``$…$``, ``\(…\)``, ``\[…\]``) and bare commands (``\frac``).
+MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]|\\[A-Za-z]+", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,11 @@ def item_fields(item: Item) -> Fields:
     """The weighted fields of a raw item (its title and question; its answer)."""
     question = item.title if item.question == item.title else f"{item.title} {item.question}"
     return Fields(item.key, {"question": question, "answer": item.answer[:800]})
+
+
+def without_math(doc: Fields) -> Fields:
+    """``doc`` with its TeX left out, as a page's fields leave theirs (:data:`MATH`)."""
+    return Fields(doc.name, {f: MATH.sub(" ", t) if "$" in t or "\\" in t else t for f, t in doc.texts.items()})
 
 
 _FOLLOW_UP = re.compile(r"^- \*\*(?P<q>.+?)\*\*\s*(?P<a>.*)$", re.MULTILINE)

@@ -59,13 +59,14 @@ from sklearn.preprocessing import normalize as l2
 
 from kb.bank.dedup import THRESHOLD as DEDUP_THRESHOLD
 from kb.bank.dedup import best_matches
+from kb.bank.labelled import LabelledSet
 from kb.bank.mapping import Entry
 from kb.bank.matching import item_doc
 from kb.bank.parse import Item
 from kb.content.pages import Page, page_rel
 from kb.retrieval.analyzer import Analyzer, _compact, normalize, term_weight, terms
 from kb.retrieval.bm25 import BM25F
-from kb.retrieval.fields import ITEM_WEIGHTS, PAGE_WEIGHTS, Fields, item_fields, page_fields
+from kb.retrieval.fields import ITEM_WEIGHTS, MATH, PAGE_WEIGHTS, Fields, item_fields, page_fields, without_math
 from kb.retrieval.lsa import LatentSpace
 from kb.retrieval.meaning import SentenceModel, best_per_page
 from kb.retrieval.rerank import CANDIDATES, PageClassifier, page_texts, question_texts
@@ -131,8 +132,6 @@ class Terms:
 
 #: A term with a digit is a product, version or format (``A100``, ``fp16``), not a method a page answers for.
 _CODE = re.compile(r"\d")
-#: TeX: display and inline math (``$$…$$``, ``$…$``, ``\(…\)``, ``\[…\]``) and bare commands (``\frac``).
-_MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]|\\[A-Za-z]+", re.DOTALL)
 #: The version or size written onto a name: ``resnet50`` -> ``resnet``, ``llama2`` -> ``llama``.
 _VERSIONED = re.compile(r"(?<=[a-z]{3})\d[\da-z]*$")
 #: A number, optionally with a unit or a second number (``80g``, ``7b``, ``1.5x``, ``3x3``).
@@ -148,7 +147,7 @@ def named_terms(text: str) -> list[str]:
     (``$\sum_j e^{z_j}$``, ``\frac12``): pages' fields leave their math out, so its
     symbols would look like terms no page mentions.
     """
-    return list(dict.fromkeys(t for t in terms(_MATH.sub(" ", text), with_words=False)
+    return list(dict.fromkeys(t for t in terms(MATH.sub(" ", text), with_words=False)
                               if t.isascii() and " " not in t and not _SIZE.match(t) and len(t) > 1))
 
 
@@ -338,6 +337,8 @@ class Index:
             queries: Query documents (``question`` and ``answer`` fields).
             exclude: Per query, a raw item key not to use as a reference (the query itself).
         """
+        # Pages' fields leave their math out: a query's symbols (``sum``, ``zj``) would only dilute it.
+        queries = [without_math(d) for d in queries]
         q = self.bm25.query_matrix(queries, ITEM_WEIGHTS)
         bm = self.bm25.scores(q)
         n_q, n_p = len(queries), len(self.pages)
@@ -510,20 +511,43 @@ class Matcher:
         entries: The mapping.
         analyzer: The shared analyzer.
         meaning: A local sentence model (:mod:`kb.retrieval.meaning`), or ``None``.
+        labelled: Labelled import sets the verdict model learns from too (:mod:`kb.bank.labelled`).
     """
 
     def __init__(self, pages: Sequence[Page], items: Sequence[Item] = (),
                  entries: dict[str, Entry] | None = None, analyzer: Analyzer | None = None,
-                 meaning: SentenceModel | None = None) -> None:
+                 meaning: SentenceModel | None = None, labelled: Sequence[LabelledSet] = ()) -> None:
         self.index = Index(pages, items, entries, analyzer, meaning)
-        self.model = VerdictModel().fit_from_index(self.index)
+        self.model = VerdictModel().fit_from_index(self.index, self.examples(labelled))
         self.bank = list(items)
         self.entries = entries or {}
 
     @classmethod
-    def for_project(cls, project: Project, meaning: SentenceModel | None = None) -> Matcher:
-        """The matcher of a :class:`~kb.project.Project` (its pages, bank, mapping and synonyms)."""
-        return cls(project.pages, project.items, project.entries, Analyzer.for_project(project.root), meaning)
+    def for_project(cls, project: Project, meaning: SentenceModel | None = None,
+                    labelled: Sequence[LabelledSet] | None = None) -> Matcher:
+        """The matcher of a :class:`~kb.project.Project` (its pages, bank, mapping, synonyms, labelled sets).
+
+        Args:
+            project: The project.
+            meaning: A local sentence model, or ``None``.
+            labelled: The labelled sets to learn from (default: all of the project's).
+        """
+        return cls(project.pages, project.items, project.entries, Analyzer.for_project(project.root), meaning,
+                   project.labelled if labelled is None else labelled)
+
+    def examples(self, labelled: Sequence[LabelledSet]) -> list[tuple[Fields, int]]:
+        """The labelled items as the verdict model's examples: each with the page column it rewords, or ``-1``.
+
+        A rewording of a page the index lacks is left out (``kb check`` reports its label).
+        """
+        column = {rel: k for k, rel in enumerate(self.index.pages)}
+        out = []
+        for found in labelled:
+            for item, label in found.labelled_items():
+                page = column.get(label.page, -2) if label.kind == "rewording" else -1
+                if page != -2:
+                    out.append((item_fields(item), page))
+        return out
 
     def match(self, queries: Sequence[Fields], skip: Sequence[int] | None = None,
               known: Sequence[Known | None] | None = None) -> list[Result]:

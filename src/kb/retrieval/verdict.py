@@ -11,7 +11,13 @@ on pairs the mapping already labels (no hand-set weights, nothing stored):
   (a question the site does not answer, whose closest page is a neighbour), and against
   a wrong page that outranks its own.
 
-The probability is then cut in two places, also chosen on those pairs each time
+Beside them it learns from the labelled import sets of ``sources/labelled/``
+(:mod:`kb.bank.labelled`): imported items a maintainer has labelled, each against its
+best page, positive when it rewords that page's question. They hold what the mapping
+cannot: near misses, another question of the right page (a sub-question, a method the
+page names), whose best page is the page itself.
+
+The probability is then cut in two places, also chosen on the mapping's pairs each time
 (:meth:`VerdictModel.calibrate`): ``duplicate`` from the lowest cut at which at most
 :data:`NEGATIVE_BUDGET` of the negatives pass, ``new`` below the lowest cut that keeps
 at most :data:`MAYBE_BUDGET` of the pairs in between (``maybe``: a person decides).
@@ -20,13 +26,14 @@ at most :data:`MAYBE_BUDGET` of the pairs in between (``maybe``: a person decide
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from kb.retrieval.fields import item_fields
+from kb.retrieval.fields import Fields, item_fields
 
 if TYPE_CHECKING:
     from kb.retrieval.match import Index
@@ -107,29 +114,42 @@ def top_features(s: dict[str, np.ndarray], mask: np.ndarray | None = None,
 
 
 class VerdictModel:
-    """The logistic regression over :data:`FEATURES` (and :data:`OPTIONAL`), trained on mapping-derived pairs."""
+    """The logistic regression over :data:`FEATURES` (and :data:`OPTIONAL`), trained on mapping-derived pairs.
+
+    Attributes:
+        labelled: How many labelled imports it also learned from.
+    """
 
     def __init__(self) -> None:
         self.model: LogisticRegression | None = None
         self.calibration: tuple[np.ndarray, np.ndarray] | None = None
         self.duplicate_at, self.new_below = DUPLICATE_AT, NEW_BELOW
+        self.labelled = 0
 
-    def fit_from_index(self, index: Index) -> VerdictModel:
-        """Train on the index's own merged raw items (see the module docstring)."""
-        items = index.via_items
-        if len(items) < 10 or len(index.pages) < 3:
-            return self
-        truth = index.via_page_arr
-        s = index.score_matrices([item_fields(i) for i in items], exclude=[i.key for i in items])
-        order, x_present = top_features(s)
-        y_present = (order[:, 0] == truth).astype(int)
-        _, x_absent = top_features(s, mask=truth)
-        x = np.vstack([x_present, x_absent])
-        y = np.concatenate([y_present, np.zeros(len(x_absent), dtype=int)])
-        if len(set(y)) < 2:
-            return self
+    def fit_from_index(self, index: Index, examples: Sequence[tuple[Fields, int]] = ()) -> VerdictModel:
+        """Train on the index's own merged raw items and on labelled imports (see the module docstring).
+
+        Args:
+            index: The pages and the raw items merged into them.
+            examples: Labelled imported items, each with the page column it rewords
+                (``-1``: a near miss or a new question).
+        """
+        pairs = mapping_pairs(index)
+        return self.fit(pairs, example_pairs(index, examples)) if pairs else self
+
+    def fit(self, pairs: tuple[np.ndarray, np.ndarray],
+            examples: tuple[np.ndarray, np.ndarray] | None = None) -> VerdictModel:
+        """Train on feature rows and labels: the mapping's (:func:`mapping_pairs`), and labelled imports'.
+
+        The cuts are read on the mapping's pairs only: they are the bank's own, and
+        ``benchmarks/import_quality.py`` measures on the labelled sets.
+        """
+        x, y = pairs
+        if examples is not None and len(examples[1]):
+            x, y = np.vstack([x, examples[0]]), np.concatenate([y, examples[1]])
+        self.labelled = 0 if examples is None else len(examples[1])
         self.model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=1000).fit(x, y)
-        self.calibration = (x, y)
+        self.calibration = pairs
         self.calibrate()
         return self
 
@@ -158,3 +178,25 @@ class VerdictModel:
     def verdicts(self, x: np.ndarray) -> list[Verdict]:
         """The verdict of every feature row."""
         return [Verdict(self.label(float(p)), round(float(p), 3)) for p in self.probability(x)]
+
+
+def mapping_pairs(index: Index) -> tuple[np.ndarray, np.ndarray] | None:
+    """Feature rows and labels of the mapping's pairs (see the module docstring); ``None`` if too few."""
+    items = index.via_items
+    if len(items) < 10 or len(index.pages) < 3:
+        return None
+    truth = index.via_page_arr
+    s = index.score_matrices([item_fields(i) for i in items], exclude=[i.key for i in items])
+    order, x_present = top_features(s)
+    _, x_absent = top_features(s, mask=truth)
+    y = np.concatenate([(order[:, 0] == truth).astype(int), np.zeros(len(x_absent), dtype=int)])
+    return (np.vstack([x_present, x_absent]), y) if len(set(y)) == 2 else None
+
+
+def example_pairs(index: Index, examples: Sequence[tuple[Fields, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows of labelled imports against their best page, positive when that page is the one they reword."""
+    if not examples:
+        return np.zeros((0, len(FEATURES))), np.zeros(0, dtype=int)
+    order, x = top_features(index.score_matrices([query for query, _ in examples]))
+    pages = np.array([page for _, page in examples], dtype=np.int64)
+    return x, (order[:, 0] == pages).astype(int)
