@@ -250,7 +250,8 @@ def cmd_check(project: Project, args) -> int:
     for problem in unverified:  # a notice, not a problem: stdout stays the list of problems
         print(problem, file=sys.stderr)
     pages = len(project.pages)
-    print(f"{len(problems)} 个问题（{pages} 个页面，{len(project.items)} 道原始题目）"
+    print(f"{len(problems)} 个问题（{pages} 个页面，{len(project.items)} 道原始题目，"
+          f"{len(project.labelled)} 个带标注的导入集）"
           + ("：每行是 文件:行号: 问题。怎么改。" if problems else "")
           + f"；{len(unverified)} 个代码片段未经担保（缓存里没有它们在当前代码上的运行结果；"
           "`make test` 或 `mkdocs build` 会运行它们）", file=sys.stderr)

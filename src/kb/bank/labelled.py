@@ -105,6 +105,7 @@ def load_set(bank: Path, shown: str) -> tuple[LabelledSet, list[Problem]]:
     problems = []
     for key, value in data["items"].items():
         line = where.get(str(key), 1)
+        key = int(key) if isinstance(key, str) and key.isdigit() else key  # "5": 5, as written quoted
         if key not in headings:
             problems.append(Problem(show_labels, line, f"{bank.name}:{key} 不是一道题的标题行。"
                                                        "请写该题标题所在的行号"))
@@ -114,8 +115,9 @@ def load_set(bank: Path, shown: str) -> tuple[LabelledSet, list[Problem]]:
             problems.append(Problem(show_labels, line, message))
         else:
             out.labels[key] = label
+    written = {int(k) if isinstance(k, str) and k.isdigit() else k for k in data["items"]}
     for item in out.items:
-        if item.line not in data["items"]:
+        if item.line not in written:
             problems.append(Problem(show_labels, 1, f"{item.key}（{item.heading}）没有标签。{_FORMAT}"))
     return out, problems
 
@@ -124,7 +126,7 @@ def _key_lines(text: str) -> dict[str, int]:
     """Item key -> the labels file line that defines it."""
     out = {}
     for number, raw in enumerate(text.split("\n"), 1):
-        key = raw.strip().split(":", 1)[0]
+        key = raw.strip().split(":", 1)[0].strip("\"'")
         if raw.startswith((" ", "\t")) and key.isdigit():
             out.setdefault(key, number)
     return out
