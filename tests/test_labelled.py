@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from kb.bank.labelled import load_labelled
+from kb.bank.labelled import Label, load_labelled
 from kb.cli import main
 from kb.project import Project
 from kb.retrieval.match import Matcher
@@ -50,7 +50,7 @@ def test_a_labelled_set_pairs_each_item_with_its_label(tmp_path):
 
 def test_a_key_written_in_quotes_is_the_same_heading_line(tmp_path):
     [found], problems = load_labelled(write_set(tmp_path / "labelled", LABELS.replace("  5:", '  "5":')), "labelled")
-    assert problems == [] and found.labels[5] == found.labels[5].__class__("new", None, 3)
+    assert problems == [] and found.labels[5] == Label("new", None, 3)
 
 
 BAD_LABELS = {  # case: (labels text or None, bank text or None, expected "file:line: message start")
