@@ -332,6 +332,19 @@ def test_sizes_and_code_written_together_are_not_unknown_terms(matcher):
     assert matcher.index.unnamed(Fields("q", {"question": "Jamba2 的混合层怎么排"})) == ("jamba2",)
 
 
+def test_inline_code_in_a_question_names_no_term(matcher):
+    from kb.retrieval.fields import Fields
+    from kb.retrieval.match import named_terms
+
+    # A config key or an API the question quotes is not a method it asks about (holdout 14:
+    # `early_stopping_patience=3` held a regularization rewording back as "patience in passing").
+    question = "配置里写着 `weight_decay=0.01`、`dropout=0.1`、`early_stopping_patience=3`，这些开关各管什么？"
+    assert named_terms(question) == []
+    assert named_terms("权重直接用 `torch.randn` 初始化，NCCL 呢") == ["nccl"]
+    result = matcher.match([Fields("q", {"question": question})])[0]
+    assert result.in_passing == () and result.unnamed == ()
+
+
 def test_math_in_a_question_names_no_term(matcher):
     from kb.retrieval.fields import Fields
     from kb.retrieval.match import named_terms

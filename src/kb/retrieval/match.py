@@ -134,6 +134,8 @@ class Terms:
 _CODE = re.compile(r"\d")
 #: The version or size written onto a name: ``resnet50`` -> ``resnet``, ``llama2`` -> ``llama``.
 _VERSIONED = re.compile(r"(?<=[a-z]{3})\d[\da-z]*$")
+#: Inline code of Markdown: ```torch.randn```.
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
 #: A number, optionally with a unit or a second number (``80g``, ``7b``, ``1.5x``, ``3x3``).
 _SIZE = re.compile(r"^\d[\d.]*(?:[a-z]{1,2}|x\d+)?$")
 
@@ -145,9 +147,11 @@ def named_terms(text: str) -> list[str]:
     ``揪出来``) are missing from its page as often as a near miss's new method is.
     Sizes (``80g``, ``13b``, ``3x3``) name no method either, and neither does math
     (``$\sum_j e^{z_j}$``, ``\frac12``): pages' fields leave their math out, so its
-    symbols would look like terms no page mentions.
+    symbols would look like terms no page mentions. Nor does inline code (```torch.randn```,
+    ```early_stopping_patience=3```): an identifier the question quotes, not a method it asks about.
     """
-    return list(dict.fromkeys(t for t in terms(MATH.sub(" ", text), with_words=False)
+    plain = MATH.sub(" ", _INLINE_CODE.sub(" ", text))
+    return list(dict.fromkeys(t for t in terms(plain, with_words=False)
                               if t.isascii() and " " not in t and not _SIZE.match(t) and len(t) > 1))
 
 
