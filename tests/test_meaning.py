@@ -165,4 +165,4 @@ def test_the_readme_sentence_model_commands_run_as_written():
     assert len(rates) == len(sets), rates  # one per labelled set
     rates = [float(r) for r in rates]
     # A model that is wired in wrongly (or not at all) finds far fewer; README gives each set's rate.
-    assert sum(rates) / len(rates) >= 90.0 and min(rates) >= 75.0, rates
+    assert sum(rates) / len(rates) >= 90.0 and min(rates) >= 70.0, rates
