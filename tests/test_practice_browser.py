@@ -83,6 +83,9 @@ def grade(page, question_id, label):
 
 
 def test_grading_good_schedules_later_than_again_and_survives_a_reload(context, offline_site):
+    # "今天到期" is "due by the end of the reader's calendar day": run at midday, so that a card
+    # failed now (back in a few minutes) is due today whenever the suite runs (it failed at 23:5x).
+    context.clock.set_fixed_time("2026-12-01T12:00:00")
     page = open_page(context, url(offline_site, "practice.html"))
     assert page.locator(".kb-practice__title").inner_text().strip()
     before = page.evaluate("Date.now()")
