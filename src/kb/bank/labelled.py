@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from kb.bank.mapping import locate_keys
 from kb.bank.parse import BankError, Item, parse_bank
 from kb.content.pages import Problem
 from kb.content.yaml_text import explain
@@ -100,7 +101,7 @@ def load_set(bank: Path, shown: str) -> tuple[LabelledSet, list[Problem]]:
         return out, [Problem(show_labels, line, f"标签文件无法解析。{message}")]
     if not isinstance(data, dict) or not isinstance(data.get("items"), dict):
         return out, [Problem(show_labels, 1, f"标签文件要有 `items:`，下面每行一道题。{_FORMAT}")]
-    where = _key_lines(text)
+    where = {key: line for (top, key), line in locate_keys(text).items() if top == "items" and key}
     headings = {item.line: item for item in out.items}
     problems = []
     for key, value in data["items"].items():
@@ -120,16 +121,6 @@ def load_set(bank: Path, shown: str) -> tuple[LabelledSet, list[Problem]]:
         if item.line not in written:
             problems.append(Problem(show_labels, 1, f"{item.key}（{item.heading}）没有标签。{_FORMAT}"))
     return out, problems
-
-
-def _key_lines(text: str) -> dict[str, int]:
-    """Item key -> the labels file line that defines it."""
-    out = {}
-    for number, raw in enumerate(text.split("\n"), 1):
-        key = raw.strip().split(":", 1)[0].strip("\"'")
-        if raw.startswith((" ", "\t")) and key.isdigit():
-            out.setdefault(key, number)
-    return out
 
 
 def load_labelled(folder: Path, shown: str = "sources/labelled") -> tuple[list[LabelledSet], list[Problem]]:

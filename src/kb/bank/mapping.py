@@ -117,7 +117,7 @@ def locate_keys(text: str) -> dict[tuple[str, str | None], int]:
             file = top.group(1).strip()
             found[(file, None)] = number
             continue
-        sub = re.match(r"^\s+(\d+)\s*:", raw)
+        sub = re.match(r"^\s+[\"']?(\d+)[\"']?\s*:", raw)  # 5: or "5":
         if sub and file:
             found[(file, sub.group(1))] = number
     return found
