@@ -111,12 +111,27 @@ def test_labelled_near_misses_teach_the_verdict_that_they_are_not_the_page(proje
     assert mean_probability(taught, "rewording") > 0.9
 
 
-def test_the_benchmark_measures_each_set_with_a_model_that_did_not_learn_from_it():
+def _benchmark():
     spec = importlib.util.spec_from_file_location("import_quality", ROOT / "benchmarks" / "import_quality.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
+    return bench
+
+
+def test_the_benchmark_measures_each_set_with_a_model_that_did_not_learn_from_it():
+    bench = _benchmark()
     assert bench.SETS[0] == "import_set" and sorted(bench.SETS) == sorted(s.name for s in Project(ROOT).labelled)
     q = bench.quality("import_holdout11")
     assert "import_holdout11" not in q["learned_from"]
     assert sorted(q["learned_from"]) == sorted(s.name for s in Project(ROOT).labelled if s.name != "import_holdout11")
     assert q["items"] == 40 and sum(q["per_kind"].values()) == 40
+
+
+def test_the_benchmark_sums_the_sets_and_names_those_meeting_all_four_targets():
+    bench = _benchmark()
+    results = [bench.quality(name) for name in ("import_holdout11", "import_holdout12")]
+    o = bench.overall(results)
+    assert o["items"] == 80 and o["of"]["rewording duplicate of the right page"] == 40
+    assert o["counts"]["new items called new"] == sum(q["confusion"]["new|new"] for q in results)
+    assert o["rates"]["near misses called duplicate"] == o["counts"]["near misses called duplicate"] / 16
+    assert o["all four met"] == [q["set"] for q in results if all(bench.met(q["rates"]).values())]
