@@ -392,6 +392,18 @@ def test_a_method_its_page_lists_only_as_a_bare_name_alias_is_a_passing_mention(
     assert index.in_passing(both, architecture) == ()
 
 
+def test_a_method_its_page_names_only_in_its_one_line_answer_is_a_passing_mention(matcher):
+    from kb.retrieval.fields import Fields
+
+    index = matcher.index
+    nms = index.pages.index("coding/iou-nms.md")
+    assert "Soft-NMS" in index.page_docs[nms].texts["abstract"] and "Soft" not in index.page_docs[nms].texts["title"]
+    soft = Fields("q", {"question": "Soft-NMS 是怎么衰减重叠框的分数的？"})
+    assert "soft" in index.in_passing(soft, nms)  # a sub-question: the answer uses it, the title does not ask it
+    plain = Fields("q", {"question": "面试让手写 NMS，重叠的框怎么去掉？"})
+    assert index.in_passing(plain, nms) == ()
+
+
 def test_an_abbreviation_the_page_glosses_and_a_hardware_name_are_not_passing_mentions(matcher):
     from kb.retrieval.fields import Fields
 

@@ -83,8 +83,9 @@ TOP = 3
 MEANING_ROWS = 512
 #: Weights of a merged raw item as a reference document of its page.
 VIA_WEIGHTS = {"title": 2.0, "body": 0.3}
-#: Fields where a page states its question, besides its aliases that are not bare names.
-STATED = ("title", "abstract", "headings")
+#: Fields where a page states its question, besides its aliases that are not bare names. The one-line
+#: answer and the headings are the answer: the methods and examples they name are what it uses.
+STATED = ("title",)
 #: An alias of at most this many English words and nothing else is a bare name (``GloVe``, ``Ring AllReduce``).
 NAME_WORDS = 3
 #: A Chinese term glossed in full-width brackets with its English name or abbreviation:
@@ -397,7 +398,7 @@ class Index:
                      and _VERSIONED.sub("", t) not in known)
 
     def stated(self, page: int) -> set[str]:
-        """The terms where ``page`` states its question: title, one-line answer, headings, aliases not bare names.
+        """The terms where ``page`` states its question: its title and the aliases that word it (not bare names).
 
         An English name or abbreviation the page's prose gives a term it states is
         stated too: ``PS`` where the page says ``参数服务器（Parameter Server，PS）``
@@ -421,16 +422,18 @@ class Index:
     def in_passing(self, query: Fields, page: int) -> tuple[str, ...]:
         """English terms the query's question names that ``page`` mentions only in passing, and few pages at all.
 
-        A page states its question in its title, one-line answer, headings and the aliases
-        that word it; a method it names only in its prose, or as a bare name among its
-        aliases (there for search), is one it touches, not one it answers for.
+        A page states its question in its title and the aliases that word it; a method it
+        names only in its answer (the one-line answer, the headings, the prose), or as a
+        bare name among its aliases (there for search), is one it uses or touches, not the
+        question it answers: ``Soft-NMS 怎么改分数`` beside the IoU/NMS page, whose one-line
+        answer names Soft-NMS, asks a sub-question.
         """
         fields = self._page_terms(page)
         stated = self.stated(page)
         english = [t for t in stated if t.isascii()]
         vocab = self.bm25.vocab.index
         return tuple(t for t in named_terms(query.texts.get("question", ""))
-                     if not _CODE.search(t) and (t in fields["body"] or t in fields["aliases"]) and t not in stated
+                     if not _CODE.search(t) and any(t in terms_ for terms_ in fields.values()) and t not in stated
                      and self.pages_with[vocab[t]] <= PASSING_PAGES and not _joined(t, english, stated))
 
     def matched_words(self, query: Fields, page: int) -> tuple[tuple[str, str], ...]:
