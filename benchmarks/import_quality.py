@@ -50,6 +50,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 KINDS = ("rewording", "near-miss", "new")
 VERDICTS = ("duplicate", "wrong page", "maybe", "new")
+#: The two rules that overrule the verdict model (:class:`~kb.retrieval.match.Result`): what each makes of a verdict.
+RULES = {"unknown term": "new", "mentioned in passing": "maybe"}
 TARGETS = {"rewording duplicate of the right page": (">=", 0.90),
            "near misses called duplicate": ("<=", 1 / 8),
            "new items called new": (">=", 0.90),
@@ -101,12 +103,17 @@ def quality(name: str = "import_set") -> dict:
     items = [item for item, _ in labelled]
     results = matcher.match_items(items)
     confusion: Counter = Counter()
+    rules: Counter = Counter()  # (rule, kind): items whose model verdict the rule overruled
     misses = []
     for (item, label), result in zip(labelled, results):
         kind, verdict = label.kind, result.verdict
         if verdict == "duplicate" and kind == "rewording" and result.page != label.page:
             verdict = "wrong page"
         confusion[(kind, verdict)] += 1
+        if result.unnamed:
+            rules[("unknown term", kind)] += 1  # only looked for when the model did not say new
+        if result.in_passing:
+            rules[("mentioned in passing", kind)] += 1  # only looked for on a duplicate
         right = verdict == "duplicate" if kind == "rewording" else verdict == "new"
         if not right:
             misses.append(f"  {kind:9} -> {verdict:10} p={result.probability:.2f} "
@@ -137,6 +144,7 @@ def quality(name: str = "import_set") -> dict:
         "duplicate_precision": right_dup / max(1, said_dup), "duplicate_recall": right_dup / n["rewording"],
         "accuracy": (right_dup + confusion[("near-miss", "new")] + confusion[("new", "new")]) / len(items),
         "rates": rates, "cuts": (model.duplicate_at, model.new_below), "calibration": calib, "misses": misses,
+        "rules": {f"{rule}|{k}": rules[(rule, k)] for rule in RULES for k in KINDS},
     }
 
 
@@ -175,9 +183,10 @@ def met(rates: dict) -> dict[str, bool]:
 def overall(results: list[dict]) -> dict:
     """All measured sets together: summed counts, their rates, and the sets meeting all four targets."""
     n = {k: sum(q["per_kind"][k] for q in results) for k in KINDS}
-    c = Counter()
+    c, rules = Counter(), Counter()
     for q in results:
         c.update(q["confusion"])
+        rules.update(q["rules"])
     items = sum(q["items"] for q in results)
     counts = {"rewording duplicate of the right page": c["rewording|duplicate"],
               "near misses called duplicate": c["near-miss|duplicate"] + c["near-miss|wrong page"],
@@ -187,7 +196,7 @@ def overall(results: list[dict]) -> dict:
           "new items called new": n["new"], "maybe, of all items": items}
     return {"sets": len(results), "items": items, "counts": counts, "of": of,
             "rates": {name: counts[name] / max(1, of[name]) for name in TARGETS},
-            "all four met": [q["set"] for q in results if all(met(q["rates"]).values())]}
+            "all four met": [q["set"] for q in results if all(met(q["rates"]).values())], "rules": dict(rules)}
 
 
 def print_overall(o: dict) -> None:
@@ -199,6 +208,13 @@ def print_overall(o: dict) -> None:
               f"target {op} {target:.1%}  {'met' if ok else 'NOT met'}")
     print(f"  sets meeting all four targets: {len(o['all four met'])} of {o['sets']} "
           f"({', '.join(o['all four met']) or 'none'})")
+    print_rules(o["rules"])
+
+
+def print_rules(rules: dict) -> None:
+    """Per rule of :data:`RULES`: on how many items of each kind it overruled the verdict model."""
+    for rule, verdict in RULES.items():
+        print(f"  rule '{rule}' made {verdict}: " + ", ".join(f"{rules[f'{rule}|{k}']} {k}" for k in KINDS))
 
 
 def print_quality(q: dict) -> None:
@@ -215,6 +231,7 @@ def print_quality(q: dict) -> None:
     for name, ok in met(q["rates"]).items():
         op, target = TARGETS[name]
         print(f"  {name:40} {q['rates'][name]:6.1%}  target {op} {target:.1%}  {'met' if ok else 'NOT met'}")
+    print_rules(q["rules"])
     c = q["calibration"]
     print(f"\ncalibration pairs from the mapping: {c['pairs']} ({c['positives']} positive)")
     print(f"  positives: {c['positives duplicate']:.1%} duplicate, {c['positives maybe']:.1%} maybe")

@@ -135,3 +135,5 @@ def test_the_benchmark_sums_the_sets_and_names_those_meeting_all_four_targets():
     assert o["counts"]["new items called new"] == sum(q["confusion"]["new|new"] for q in results)
     assert o["rates"]["near misses called duplicate"] == o["counts"]["near misses called duplicate"] / 16
     assert o["all four met"] == [q["set"] for q in results if all(bench.met(q["rates"]).values())]
+    assert o["rules"]["unknown term|rewording"] == sum(q["rules"]["unknown term|rewording"] for q in results)
+    assert set(o["rules"]) == {f"{rule}|{k}" for rule in bench.RULES for k in bench.KINDS}
