@@ -70,6 +70,11 @@ class LabelledSet:
         return [(item, self.labels[item.line]) for item in self.items if item.line in self.labels]
 
 
+def _heading_line(key: object) -> object:
+    """A labels key as the heading line it names: ``5`` or ``"5"`` (quoted) both mean line 5."""
+    return int(key) if isinstance(key, str) and key.isdigit() else key
+
+
 def _label(value: object, line: int) -> tuple[Label | None, str]:
     if not isinstance(value, dict) or value.get("kind") not in KINDS:
         kind = value.get("kind") if isinstance(value, dict) else value
@@ -106,7 +111,7 @@ def load_set(bank: Path, shown: str) -> tuple[LabelledSet, list[Problem]]:
     problems = []
     for key, value in data["items"].items():
         line = where.get(str(key), 1)
-        key = int(key) if isinstance(key, str) and key.isdigit() else key  # "5": 5, as written quoted
+        key = _heading_line(key)
         if key not in headings:
             problems.append(Problem(show_labels, line, f"{bank.name}:{key} 不是一道题的标题行。"
                                                        "请写该题标题所在的行号"))
@@ -116,7 +121,7 @@ def load_set(bank: Path, shown: str) -> tuple[LabelledSet, list[Problem]]:
             problems.append(Problem(show_labels, line, message))
         else:
             out.labels[key] = label
-    written = {int(k) if isinstance(k, str) and k.isdigit() else k for k in data["items"]}
+    written = {_heading_line(k) for k in data["items"]}
     for item in out.items:
         if item.line not in written:
             problems.append(Problem(show_labels, 1, f"{item.key}（{item.heading}）没有标签。{_FORMAT}"))

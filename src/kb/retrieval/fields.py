@@ -26,9 +26,10 @@ _SECTION = re.compile(r"^## (.+?)\s*$", re.MULTILINE)
 SKIPPED_SECTIONS = ("面试追问", "代码")
 #: Marks an unwritten line of a page scaffolded by ``kb new``.
 PLACEHOLDER = "TODO(kb new)"
-_MARKUP = re.compile(r"[`*_>|#\[\]()!]|\$[^$]*\$|https?://\S+")
 #: TeX: display and inline math (``$$…$$``, ``$…$``, ``\(…\)``, ``\[…\]``) and bare commands (``\frac``).
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]|\\[A-Za-z]+", re.DOTALL)
+#: What a page's fields leave out: its math (:data:`MATH`), Markdown markup and links.
+_MARKUP = re.compile(f"{MATH.pattern}|[`*_>|#\\[\\]()!]|https?://\\S+", re.DOTALL)
 
 
 @dataclass(frozen=True)
